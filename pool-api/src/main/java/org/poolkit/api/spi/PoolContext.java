@@ -1,0 +1,40 @@
+package org.poolkit.api.spi;
+
+import java.sql.SQLException;
+
+import org.osgi.annotation.versioning.ProviderType;
+import org.poolkit.api.PoolEntry;
+import org.poolkit.api.PoolSettings;
+
+/**
+ * What the engine gives a strategy: its settings, and the way to make and drop entries. Thread-safe.
+ */
+@ProviderType
+public interface PoolContext {
+
+    /** @return the pool's name, for messages */
+    String poolName();
+
+    /** @return the pool's settings */
+    PoolSettings settings();
+
+    /**
+     * Makes a new entry and connects it now, on the calling thread. Call it holding no lock that other checkouts
+     * wait on.
+     *
+     * @return the new entry, connected
+     * @throws SQLException the creator's or a connect listener's error; nothing is left open
+     */
+    PoolEntry newEntry() throws SQLException;
+
+    /**
+     * Closes the entry's connection, if any (firing {@code close}), and forgets the entry. The strategy must
+     * not hand it out again.
+     *
+     * @param entry an entry that is not checked out
+     */
+    void discard(PoolEntry entry);
+
+    /** @return the driver connections the pool has open now */
+    int openConnections();
+}

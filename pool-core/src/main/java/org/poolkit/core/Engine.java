@@ -1,0 +1,482 @@
+package org.poolkit.core;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.SQLNonTransientConnectionException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.LongSupplier;
+
+import org.poolkit.api.ConnectionCreator;
+import org.poolkit.api.DisconnectionException;
+import org.poolkit.api.Pool;
+import org.poolkit.api.PoolEntry;
+import org.poolkit.api.PoolEvents;
+import org.poolkit.api.PoolSettings;
+import org.poolkit.api.PoolStatus;
+import org.poolkit.api.ProxiedConnection;
+import org.poolkit.api.ResetState;
+import org.poolkit.api.ResetStyle;
+import org.poolkit.api.spi.PoolContext;
+import org.poolkit.api.spi.PoolStrategy;
+import org.poolkit.api.spi.PoolStrategyProvider;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The lifecycle every strategy shares (SQLAlchemy's {@code Pool} base): checkout, checkin, reset, recycle, pre-ping,
+ * invalidation, detach, dispose, events and leak detection. The strategy only yields and takes back entries.
+ *
+ * <p>Thread-safe. The checkout and checkin paths take no lock, read the clock only when {@code recycle} or leak
+ * detection asks for it, and allocate only the handle and its leak tracker.
+ *
+ * <p>Where SQLAlchemy has a quirk we do better, and say so: counts stay exact after {@link #dispose()} (SQLAlchemy
+ * resets its overflow counter with connections still out); a checkout tries {@value DisconnectionException#ATTEMPTS}
+ * connections before giving up, as SQLAlchemy documents (its code tries two); a connection whose {@code connect}
+ * listener fails on a new entry is closed (SQLAlchemy drops it open); and pool invalidation is a generation counter,
+ * not a timestamp, so it cannot miss a connection opened in the same clock tick.
+ */
+final class Engine implements Pool {
+
+    static final Logger LOG = LoggerFactory.getLogger("org.poolkit.pool");
+
+    private static final ResetState RETURNED = new ResetState(false, false);
+    private static final ResetState LEAKED = new ResetState(false, true);
+    private static final ResetState TERMINATED = new ResetState(true, false);
+
+    private final PoolStrategyProvider provider;
+    private final ConnectionCreator creator;
+    private final PoolSettings settings;
+    private final LongSupplier clock;
+    private final Listeners listeners;
+    private final LeakDetector leaks;
+    private final PoolStrategy strategy;
+
+    private final boolean prePing;
+    private final long recycleNanos;
+    private final ResetStyle resetStyle;
+
+    private final AtomicInteger open = new AtomicInteger();
+    // Connections of an older generation are replaced at their next checkout (pool invalidation, dispose).
+    private final AtomicInteger generation = new AtomicInteger();
+    // Connections of a generation below this are closed when checked in (dispose).
+    private volatile int closeOnCheckinBelow;
+    private volatile boolean firstConnectDone;
+    private final ReentrantLock firstConnectLock = new ReentrantLock();
+
+    Engine(PoolStrategyProvider provider, ConnectionCreator creator, PoolSettings settings, LongSupplier clock) {
+        this.provider = require("strategy", provider);
+        this.creator = require("creator", creator);
+        this.settings = require("settings", settings);
+        this.clock = require("clock", clock);
+        this.listeners = new Listeners(settings.name());
+        this.leaks = new LeakDetector(this, settings.leakDetectionThreshold().toNanos());
+        this.prePing = settings.prePing();
+        this.recycleNanos = settings.recycles() ? settings.recycle().toNanos() : -1;
+        this.resetStyle = settings.resetOnReturn();
+        this.strategy = provider.create(new Context());
+    }
+
+    private static <T> T require(String parameter, T value) {
+        if (value == null) {
+            throw new IllegalArgumentException(parameter + " must not be null");
+        }
+        return value;
+    }
+
+    // ---- Pool
+
+    @Override
+    public String name() {
+        return settings.name();
+    }
+
+    @Override
+    public String strategy() {
+        return provider.name();
+    }
+
+    @Override
+    public PoolSettings settings() {
+        return settings;
+    }
+
+    @Override
+    public ProxiedConnection checkout() throws SQLException {
+        leaks.reclaim();
+        Entry entry = (Entry) strategy.checkout();
+        boolean fresh = entry.fresh;
+        entry.fresh = false;
+        if (!fresh && isStale(entry)) {
+            reconnect(entry);
+            fresh = true;
+        }
+        ConnectionHandle handle = new ConnectionHandle(this, entry, entry.connection());
+        entry.beginCheckout(leaks.track(handle, entry));
+        if (prePing || !listeners.isEmpty()) {
+            runCheckoutChecks(entry, handle, fresh);
+        }
+        return handle;
+    }
+
+    @Override
+    public PoolStatus status() {
+        leaks.reclaim();
+        return strategy.status();
+    }
+
+    @Override
+    public void dispose() {
+        closeOnCheckinBelow = generation.incrementAndGet();
+        strategy.dispose();
+        LOG.info("Pool '{}' disposed its idle connections; {}", name(), strategy.status());
+    }
+
+    @Override
+    public Pool recreate() {
+        Engine copy = new Engine(provider, creator, settings, clock);
+        copy.listeners.addAll(listeners);
+        return copy;
+    }
+
+    @Override
+    public void addListener(PoolEvents listener) {
+        listeners.add(listener);
+    }
+
+    @Override
+    public void removeListener(PoolEvents listener) {
+        listeners.remove(listener);
+    }
+
+    @Override
+    public String toString() {
+        return "Pool[" + name() + ", " + strategy() + "]";
+    }
+
+    // ---- checkout
+
+    /** Whether the entry must connect anew before it is handed out, and why (for the log). */
+    private boolean isStale(Entry entry) {
+        if (entry.connection() == null) {
+            return true;
+        }
+        if (entry.generation < generation.get()) {
+            LOG.debug("Pool '{}': {} is older than the last pool invalidation; recycling", name(), entry);
+            return true;
+        }
+        if (entry.isSoftInvalidated()) {
+            LOG.debug("Pool '{}': {} was soft-invalidated; recycling", name(), entry);
+            return true;
+        }
+        if (recycleNanos >= 0 && clock.getAsLong() - entry.connectedAt > recycleNanos) {
+            LOG.debug("Pool '{}': {} exceeded recycle age; recycling", name(), entry);
+            return true;
+        }
+        return false;
+    }
+
+    /** Replaces the entry's connection; if that fails the entry goes back to the strategy empty. */
+    private void reconnect(Entry entry) throws SQLException {
+        Connection old = entry.release();
+        if (old != null) {
+            closeConnection(entry, old);
+        }
+        try {
+            connect(entry);
+        } catch (SQLException | RuntimeException | Error e) {
+            checkinFailed(entry);
+            throw e;
+        }
+    }
+
+    /**
+     * Pre-ping and the {@code checkout} listeners. A {@link DisconnectionException} replaces the connection and
+     * starts over, up to {@value DisconnectionException#ATTEMPTS} attempts; any other failure invalidates the
+     * connection, returns the entry and reaches the caller.
+     */
+    private void runCheckoutChecks(Entry entry, ConnectionHandle handle, boolean fresh) throws SQLException {
+        boolean skipPing = fresh;
+        for (int attempt = 1; ; attempt++) {
+            Connection driver = entry.connection();
+            try {
+                if (prePing && !skipPing) {
+                    ping(driver);
+                }
+                listeners.checkout(driver, entry, handle);
+                return;
+            } catch (DisconnectionException e) {
+                if (e.invalidatesPool()) {
+                    invalidatePool(entry);
+                }
+                entry.invalidate(e);
+                if (attempt == DisconnectionException.ATTEMPTS) {
+                    checkinFailed(entry);
+                    throw new SQLNonTransientConnectionException("Pool '" + name() + "': no working connection after "
+                            + attempt + " attempts; the last was reported disconnected: " + e.getMessage(), "08001",
+                            e);
+                }
+                reconnect(entry);
+                handle.rebind(entry.connection());
+                skipPing = true;
+            } catch (SQLException | RuntimeException | Error e) {
+                entry.invalidate(e);
+                checkinFailed(entry);
+                throw e;
+            }
+        }
+    }
+
+    private void ping(Connection driver) throws DisconnectionException {
+        boolean valid;
+        try {
+            valid = driver.isValid(pingTimeoutSeconds());
+        } catch (SQLException e) {
+            throw new DisconnectionException("Pool '" + name() + "': pre-ping failed", true, e);
+        }
+        if (!valid) {
+            throw new DisconnectionException("Pool '" + name() + "': pre-ping found the connection dead", true, null);
+        }
+    }
+
+    private int pingTimeoutSeconds() {
+        // isValid(0) would wait forever; wait no longer than a checkout may.
+        long seconds = settings.timeout().toSeconds();
+        return (int) Math.max(1, Math.min(seconds, 30));
+    }
+
+    /** Gives back an entry whose checkout failed; its connection has already been dealt with. */
+    private void checkinFailed(Entry entry) {
+        endCheckout(entry);
+        if (!listeners.isEmpty()) {
+            listeners.checkin(entry.connection(), entry);
+        }
+        strategy.checkin(entry);
+    }
+
+    private void endCheckout(Entry entry) {
+        LeakDetector.Checkout checkout = entry.checkout();
+        if (checkout != null) {
+            entry.endCheckout();
+            leaks.end(checkout);
+        }
+    }
+
+    // ---- connect and close
+
+    private void connect(Entry entry) throws SQLException {
+        Connection opened = creator.create(entry);
+        if (opened == null) {
+            throw new SQLNonTransientConnectionException(
+                    "Pool '" + name() + "': the connection creator returned no connection", "08001");
+        }
+        open.incrementAndGet();
+        try {
+            entry.attach(opened, clock.getAsLong(), generation.get());
+        } catch (SQLException | RuntimeException e) {
+            closeQuietly(opened);
+            open.decrementAndGet();
+            throw e;
+        }
+        try {
+            fireConnect(opened, entry);
+        } catch (SQLException | RuntimeException | Error e) {
+            entry.invalidate(e);
+            throw e;
+        }
+    }
+
+    private void fireConnect(Connection opened, Entry entry) throws SQLException {
+        if (!firstConnectDone) {
+            // The first connection's events run alone: other connects wait until firstConnect has succeeded.
+            firstConnectLock.lock();
+            try {
+                if (!firstConnectDone) {
+                    listeners.firstConnect(opened, entry);
+                    listeners.connect(opened, entry);
+                    firstConnectDone = true;
+                    return;
+                }
+            } finally {
+                firstConnectLock.unlock();
+            }
+        }
+        listeners.connect(opened, entry);
+    }
+
+    private void closeConnection(Entry entry, Connection driver) {
+        if (!listeners.isEmpty()) {
+            listeners.close(driver, entry);
+        }
+        closeQuietly(driver);
+        open.decrementAndGet();
+    }
+
+    private void closeQuietly(Connection driver) {
+        try {
+            driver.close();
+        } catch (SQLException | RuntimeException e) {
+            LOG.warn("Pool '{}': closing a connection failed; ignored", name(), e);
+        }
+    }
+
+    // ---- checkin, reset and the handle's other exits
+
+    void checkin(Entry entry, boolean leaked) {
+        Connection driver = entry.connection();
+        if (driver != null) {
+            reset(entry, driver, leaked ? LEAKED : RETURNED);
+        } else {
+            entry.statements.clear();
+        }
+        endCheckout(entry);
+        Connection after = entry.connection();
+        if (!listeners.isEmpty()) {
+            listeners.checkin(after, entry);
+        }
+        if (after != null && entry.generation < closeOnCheckinBelow) {
+            Connection released = entry.release();
+            if (released != null) {
+                closeConnection(entry, released);
+            }
+        }
+        strategy.checkin(entry);
+    }
+
+    void checkinLeaked(Entry entry) {
+        checkin(entry, true);
+    }
+
+    /** Readies a returned connection for the next holder, or invalidates it if that fails. Never throws. */
+    private void reset(Entry entry, Connection driver, ResetState state) {
+        try {
+            if (entry.statements.size() != 0) {
+                SQLException leftOpen = entry.statements.closeAll();
+                if (leftOpen != null) {
+                    throw leftOpen;
+                }
+            }
+            if (!listeners.isEmpty()) {
+                listeners.reset(driver, entry, state);
+            }
+            if (!entry.autoCommit) {
+                endTransaction(driver);
+            }
+            entry.restoreDefaults(driver);
+        } catch (SQLException | RuntimeException e) {
+            LOG.warn("Pool '{}': resetting a returned connection failed; invalidating it", name(), e);
+            entry.invalidate(e);
+        }
+    }
+
+    private void endTransaction(Connection driver) throws SQLException {
+        if (resetStyle == ResetStyle.ROLLBACK) {
+            driver.rollback();
+        } else if (resetStyle == ResetStyle.COMMIT) {
+            driver.commit();
+        }
+    }
+
+    void detach(Entry entry, Connection driver) {
+        if (entry.release() == null) {
+            return;
+        }
+        open.decrementAndGet();
+        // The statements left with the connection: the holder may still use them.
+        entry.statements.clear();
+        endCheckout(entry);
+        strategy.checkin(entry);
+        if (!listeners.isEmpty()) {
+            listeners.detach(driver, entry);
+        }
+    }
+
+    void closeDetached(Connection driver, boolean autoCommit) {
+        try {
+            if (!listeners.isEmpty()) {
+                listeners.reset(driver, null, TERMINATED);
+            }
+            if (!autoCommit) {
+                endTransaction(driver);
+            }
+        } catch (SQLException | RuntimeException e) {
+            LOG.debug("Pool '{}': resetting a detached connection before closing it failed", name(), e);
+        }
+        if (!listeners.isEmpty()) {
+            listeners.closeDetached(driver);
+        }
+        closeQuietly(driver);
+    }
+
+    /** A driver error said the held connection is dead: replace it and every older one. */
+    void disconnected(Entry entry, SQLException cause) {
+        LOG.debug("Pool '{}': {} reported a disconnect (SQLState {})", name(), entry, cause.getSQLState());
+        invalidatePool(entry);
+        entry.invalidate(cause);
+        checkin(entry, false);
+    }
+
+    // ---- invalidation, called by Entry
+
+    void invalidated(Entry entry, Connection driver, Throwable reason) {
+        LOG.debug("Pool '{}': invalidating {} (reason: {})", name(), driver, reason);
+        if (!listeners.isEmpty()) {
+            listeners.invalidate(driver, entry, reason);
+        }
+        closeConnection(entry, driver);
+    }
+
+    void softInvalidated(Entry entry, Connection driver, Throwable reason) {
+        LOG.debug("Pool '{}': soft-invalidating {} (reason: {})", name(), driver, reason);
+        if (!listeners.isEmpty()) {
+            listeners.softInvalidate(driver, entry, reason);
+        }
+    }
+
+    /** Marks every connection as old as the entry's for replacement, unless a later invalidation already has. */
+    private void invalidatePool(Entry entry) {
+        int seen = entry.generation;
+        if (generation.compareAndSet(seen, seen + 1)) {
+            LOG.debug("Pool '{}': invalidated every connection opened before now", name());
+        }
+    }
+
+    Logger log() {
+        return LOG;
+    }
+
+    /** What the strategy may ask of the engine. */
+    private final class Context implements PoolContext {
+
+        @Override
+        public String poolName() {
+            return name();
+        }
+
+        @Override
+        public PoolSettings settings() {
+            return settings;
+        }
+
+        @Override
+        public PoolEntry newEntry() throws SQLException {
+            Entry entry = new Entry(Engine.this);
+            connect(entry);
+            return entry;
+        }
+
+        @Override
+        public void discard(PoolEntry entry) {
+            Entry owned = (Entry) entry;
+            Connection driver = owned.release();
+            if (driver != null) {
+                closeConnection(owned, driver);
+            }
+        }
+
+        @Override
+        public int openConnections() {
+            return open.get();
+        }
+    }
+}

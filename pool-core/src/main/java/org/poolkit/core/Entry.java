@@ -1,0 +1,198 @@
+package org.poolkit.core;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.poolkit.api.PoolEntry;
+
+/**
+ * One slot of a pool and the driver connection it holds over time (SQLAlchemy's {@code _ConnectionRecord}).
+ *
+ * <p>Two kinds of state live here. The connection itself, its age and its generation are published through the
+ * volatile {@link #connection} and may be read from any thread. The checkout state — the auto-commit mode the holder
+ * left, which connection properties it changed, the statements it left open — belongs to the thread holding the
+ * entry; the strategy's hand-over publishes it to the next holder.
+ */
+final class Entry implements PoolEntry {
+
+    static final int AUTO_COMMIT = 1;
+    static final int ISOLATION = 1 << 1;
+    static final int READ_ONLY = 1 << 2;
+    static final int CATALOG = 1 << 3;
+    static final int SCHEMA = 1 << 4;
+    static final int NETWORK_TIMEOUT = 1 << 5;
+
+    private static final VarHandle CONNECTION;
+
+    static {
+        try {
+            CONNECTION = MethodHandles.lookup().findVarHandle(Entry.class, "connection", Connection.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private final Engine engine;
+    private final Map<String, Object> info = new ConcurrentHashMap<>();
+    private final Map<String, Object> entryInfo = new ConcurrentHashMap<>();
+
+    private volatile Connection connection;
+    private volatile boolean softInvalidated;
+    private volatile LeakDetector.Checkout checkout;
+    long connectedAt;
+    int generation;
+    /** Connected during the current checkout, so pre-ping can skip it. */
+    boolean fresh;
+
+    // What the driver connection was like before any holder changed it; a bit of `known` per captured property.
+    private int known;
+    private boolean defaultAutoCommit;
+    private int defaultIsolation;
+    private boolean defaultReadOnly;
+    private String defaultCatalog;
+    private String defaultSchema;
+    private int defaultNetworkTimeout;
+
+    // The current checkout's state, confined to the holder.
+    boolean autoCommit;
+    int dirty;
+    final OpenStatements statements = new OpenStatements();
+
+    Entry(Engine engine) {
+        this.engine = engine;
+    }
+
+    @Override
+    public Connection connection() {
+        return connection;
+    }
+
+    @Override
+    public Map<String, Object> info() {
+        return info;
+    }
+
+    @Override
+    public Map<String, Object> entryInfo() {
+        return entryInfo;
+    }
+
+    @Override
+    public void invalidate(Throwable reason) {
+        Connection current = connection;
+        if (current != null && CONNECTION.compareAndSet(this, current, null)) {
+            engine.invalidated(this, current, reason);
+        }
+    }
+
+    @Override
+    public void softInvalidate(Throwable reason) {
+        Connection current = connection;
+        if (current != null) {
+            softInvalidated = true;
+            engine.softInvalidated(this, current, reason);
+        }
+    }
+
+    @Override
+    public boolean isCheckedOut() {
+        return checkout != null;
+    }
+
+    @Override
+    public String toString() {
+        Connection current = connection;
+        return "entry@" + Integer.toHexString(System.identityHashCode(this)) + (current == null ? " (no connection)"
+                : " (" + current + ")");
+    }
+
+    /** Takes a new driver connection; reads its auto-commit mode, the one default a reset always needs. */
+    void attach(Connection opened, long now, int currentGeneration) throws SQLException {
+        info.clear();
+        known = AUTO_COMMIT;
+        defaultAutoCommit = opened.getAutoCommit();
+        connectedAt = now;
+        generation = currentGeneration;
+        softInvalidated = false;
+        fresh = true;
+        connection = opened;
+    }
+
+    /** Lets go of the driver connection without closing it; returns it, or null if another thread took it first. */
+    Connection release() {
+        Connection current = connection;
+        return current != null && CONNECTION.compareAndSet(this, current, null) ? current : null;
+    }
+
+    boolean isSoftInvalidated() {
+        return softInvalidated;
+    }
+
+    LeakDetector.Checkout checkout() {
+        return checkout;
+    }
+
+    void beginCheckout(LeakDetector.Checkout started) {
+        autoCommit = defaultAutoCommit;
+        dirty = 0;
+        checkout = started;
+    }
+
+    void endCheckout() {
+        checkout = null;
+    }
+
+    /** Remembers a property's value before the holder first changes it on this driver connection. */
+    void beforeChange(int property, Connection driver) throws SQLException {
+        if ((known & property) != 0) {
+            return;
+        }
+        switch (property) {
+            case ISOLATION:
+                defaultIsolation = driver.getTransactionIsolation();
+                break;
+            case READ_ONLY:
+                defaultReadOnly = driver.isReadOnly();
+                break;
+            case CATALOG:
+                defaultCatalog = driver.getCatalog();
+                break;
+            case SCHEMA:
+                defaultSchema = driver.getSchema();
+                break;
+            case NETWORK_TIMEOUT:
+                defaultNetworkTimeout = driver.getNetworkTimeout();
+                break;
+            default:
+                throw new IllegalArgumentException("not a restorable property: " + property);
+        }
+        known |= property;
+    }
+
+    /** Puts back what the holder changed; auto-commit last, as turning it on commits. */
+    void restoreDefaults(Connection driver) throws SQLException {
+        if ((dirty & ISOLATION) != 0) {
+            driver.setTransactionIsolation(defaultIsolation);
+        }
+        if ((dirty & READ_ONLY) != 0) {
+            driver.setReadOnly(defaultReadOnly);
+        }
+        if ((dirty & CATALOG) != 0) {
+            driver.setCatalog(defaultCatalog);
+        }
+        if ((dirty & SCHEMA) != 0) {
+            driver.setSchema(defaultSchema);
+        }
+        if ((dirty & NETWORK_TIMEOUT) != 0) {
+            driver.setNetworkTimeout(Runnable::run, defaultNetworkTimeout);
+        }
+        if (autoCommit != defaultAutoCommit) {
+            driver.setAutoCommit(defaultAutoCommit);
+        }
+        dirty = 0;
+    }
+}

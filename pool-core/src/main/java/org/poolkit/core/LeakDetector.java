@@ -1,0 +1,108 @@
+package org.poolkit.core;
+
+import java.lang.ref.PhantomReference;
+import java.lang.ref.Reference;
+import java.lang.ref.ReferenceQueue;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Notices connections their holders never close. Thread-safe.
+ *
+ * <p>Every checkout is tracked by a {@link Checkout}, a phantom reference to the handle that its entry keeps
+ * reachable while the handle is out. A handle dropped without {@code close()} is therefore enqueued by the garbage
+ * collector, and the next checkout or status call of the pool takes the entry back ({@link #reclaim()}). A handle
+ * closed normally takes its tracker with it: the tracker is never enqueued and costs the collector nothing.
+ *
+ * <p>Capturing the stack of every checkout costs microseconds, so it happens only with
+ * {@code leak.detection.threshold} set. Then a checkout held past the threshold is also logged while still held,
+ * by one daemon thread shared by every pool.
+ */
+final class LeakDetector {
+
+    private final Engine engine;
+    private final ReferenceQueue<ConnectionHandle> collected = new ReferenceQueue<>();
+    private final long thresholdNanos;
+
+    LeakDetector(Engine engine, long thresholdNanos) {
+        this.engine = engine;
+        this.thresholdNanos = thresholdNanos;
+    }
+
+    /** Starts tracking a checkout; called once per checkout, on the hot path. */
+    Checkout track(ConnectionHandle handle, Entry entry) {
+        if (thresholdNanos == 0) {
+            return new Checkout(handle, collected, entry, null);
+        }
+        Checkout checkout = new Checkout(handle, collected, entry, new Throwable("checked out here"));
+        checkout.timer = Timer.EXECUTOR.schedule(() -> reportHeld(checkout), thresholdNanos, TimeUnit.NANOSECONDS);
+        return checkout;
+    }
+
+    /** Stops tracking a checkout that ended; says so if it had been reported as a leak. */
+    void end(Checkout checkout) {
+        if (checkout.timer == null) {
+            return;
+        }
+        checkout.timer.cancel(false);
+        if (checkout.reported) {
+            engine.log().info("Pool '{}': the connection reported as a possible leak was returned after {} ms",
+                    engine.name(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - checkout.startedAt));
+        }
+    }
+
+    /** Takes back the entries of handles that were garbage collected while checked out. */
+    void reclaim() {
+        for (Reference<? extends ConnectionHandle> ref = collected.poll(); ref != null; ref = collected.poll()) {
+            Checkout checkout = (Checkout) ref;
+            if (checkout.entry.checkout() == checkout) {
+                engine.log().warn("Pool '{}': a connection was garbage collected without close(); the pool took it "
+                        + "back{}", engine.name(), checkout.stack == null
+                        ? ". Set leak.detection.threshold to record where connections are checked out." : ".",
+                        checkout.stack);
+                engine.checkinLeaked(checkout.entry);
+            }
+        }
+    }
+
+    private void reportHeld(Checkout checkout) {
+        if (checkout.entry.checkout() == checkout) {
+            checkout.reported = true;
+            engine.log().warn("Pool '{}': possible connection leak: a connection has been checked out for more than "
+                    + "{} ms and not returned; {}", engine.name(), TimeUnit.NANOSECONDS.toMillis(thresholdNanos),
+                    engine.status(), checkout.stack);
+        }
+    }
+
+    /** One checkout, as the leak detector sees it. */
+    static final class Checkout extends PhantomReference<ConnectionHandle> {
+
+        final Entry entry;
+        final Throwable stack;
+        final long startedAt;
+        Future<?> timer;
+        volatile boolean reported;
+
+        Checkout(ConnectionHandle handle, ReferenceQueue<ConnectionHandle> queue, Entry entry, Throwable stack) {
+            super(handle, queue);
+            this.entry = entry;
+            this.stack = stack;
+            this.startedAt = stack == null ? 0 : System.nanoTime();
+        }
+    }
+
+    /** The one thread that reports held checkouts; made on first use, so pools without a threshold never start it. */
+    private static final class Timer {
+
+        static final ScheduledThreadPoolExecutor EXECUTOR = new ScheduledThreadPoolExecutor(1, runnable -> {
+            Thread thread = new Thread(runnable, "poolkit-leak-detector");
+            thread.setDaemon(true);
+            return thread;
+        });
+
+        static {
+            EXECUTOR.setRemoveOnCancelPolicy(true);
+        }
+    }
+}

@@ -1,0 +1,22 @@
+package org.poolkit.queuepool.internal;
+
+import org.poolkit.api.spi.PoolContext;
+import org.poolkit.api.spi.PoolStrategy;
+import org.poolkit.api.spi.PoolStrategyProvider;
+
+/** Makes {@link QueuePool}s; listed in {@code META-INF/services}. Stateless. */
+public final class QueuePoolProvider implements PoolStrategyProvider {
+
+    /** The strategy's configuration name. */
+    public static final String NAME = "queue";
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public PoolStrategy create(PoolContext context) {
+        return new QueuePool(context);
+    }
+}

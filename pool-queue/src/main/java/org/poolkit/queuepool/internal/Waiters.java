@@ -1,0 +1,154 @@
+package org.poolkit.queuepool.internal;
+
+import java.util.ArrayDeque;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
+
+import org.poolkit.api.PoolEntry;
+
+/**
+ * The checkouts waiting for a queue pool at its limit, served strictly in arrival order.
+ *
+ * <p>A waiter is granted either an entry, handed over by a checkin, or {@link #CREATE}: a slot the granter reserved
+ * for it, in which it opens a new connection itself. Granting happens under a lock, but only while someone waits;
+ * a checkout that finds an idle entry and nobody waiting never comes here. Thread-safe.
+ */
+final class Waiters {
+
+    /** The grant of a reserved slot: the waiter opens a new connection in it. */
+    static final Object CREATE = new Object();
+
+    /** Supplies what a waiter may be granted: an idle entry, {@link #CREATE}, or {@code null} for nothing. */
+    interface Supply {
+        Object next();
+    }
+
+    private final ReentrantLock lock = new ReentrantLock();
+    private final ArrayDeque<Waiter> queue = new ArrayDeque<>();
+    private volatile int count;
+
+    /** @return whether anyone waits; a plain volatile read, for the hot path */
+    boolean any() {
+        return count != 0;
+    }
+
+    int count() {
+        return count;
+    }
+
+    /**
+     * Hands an entry straight to the longest waiting checkout.
+     *
+     * @return false if nobody was waiting after all; the caller keeps the entry
+     */
+    boolean handOff(PoolEntry entry) {
+        lock.lock();
+        try {
+            Waiter first = queue.pollFirst();
+            if (first == null) {
+                return false;
+            }
+            count = queue.size();
+            first.grant(entry);
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Grants waiters, first come first served, what the supply has, until either runs out. */
+    void serve(Supply supply) {
+        lock.lock();
+        try {
+            while (!queue.isEmpty()) {
+                Object grant = supply.next();
+                if (grant == null) {
+                    return;
+                }
+                queue.pollFirst().grant(grant);
+                count = queue.size();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Queues the calling thread, serves the queue once (what became free before we queued is not lost), and waits
+     * until granted or until the deadline.
+     *
+     * @param deadline  in {@link System#nanoTime()} terms
+     * @param supply    what may be granted
+     * @return the grant: an entry or {@link #CREATE}
+     * @throws InterruptedException when interrupted while waiting; nothing was granted
+     * @throws TimedOut when the deadline passed; nothing was granted
+     */
+    Object await(long deadline, Supply supply) throws InterruptedException, TimedOut {
+        Waiter waiter = new Waiter(Thread.currentThread());
+        lock.lock();
+        try {
+            queue.addLast(waiter);
+            count = queue.size();
+        } finally {
+            lock.unlock();
+        }
+        serve(supply);
+        while (true) {
+            Object grant = waiter.grant;
+            if (grant != null) {
+                return grant;
+            }
+            long remaining = deadline - System.nanoTime();
+            if (remaining <= 0 || Thread.interrupted()) {
+                Object late = withdraw(waiter);
+                if (late != null) {
+                    return late;
+                }
+                if (remaining <= 0) {
+                    throw new TimedOut();
+                }
+                throw new InterruptedException();
+            }
+            LockSupport.parkNanos(this, remaining);
+        }
+    }
+
+    /** Leaves the queue; returns a grant that arrived in the meantime, which the waiter must then take. */
+    private Object withdraw(Waiter waiter) {
+        lock.lock();
+        try {
+            if (waiter.grant == null) {
+                queue.remove(waiter);
+                count = queue.size();
+            }
+            return waiter.grant;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The wait ran out. Carries no stack: the pool turns it into its own exception at once. */
+    static final class TimedOut extends Exception {
+
+        private static final long serialVersionUID = 1L;
+
+        TimedOut() {
+            super(null, null, false, false);
+        }
+    }
+
+    private static final class Waiter {
+
+        final Thread thread;
+        volatile Object grant;
+
+        Waiter(Thread thread) {
+            this.thread = thread;
+        }
+
+        void grant(Object value) {
+            grant = value;
+            LockSupport.unpark(thread);
+        }
+    }
+}
