@@ -3,8 +3,9 @@ package org.poolkit.core;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLNonTransientConnectionException;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;
 
 import org.poolkit.api.ConnectionCreator;
@@ -49,6 +50,7 @@ final class Engine implements Pool {
     private final PoolSettings settings;
     private final LongSupplier clock;
     private final Listeners listeners;
+    private final Connector connector;
     private final LeakDetector leaks;
     private final PoolStrategy strategy;
 
@@ -56,13 +58,13 @@ final class Engine implements Pool {
     private final long recycleNanos;
     private final ResetStyle resetStyle;
 
-    private final AtomicInteger open = new AtomicInteger();
+    // Every entry the strategy holds or has handed out. A checked-out entry is otherwise reachable only from its
+    // handle, and a leaked handle must not take its entry, and the leak tracker, down with it.
+    private final Set<Entry> entries = ConcurrentHashMap.newKeySet();
     // Connections of an older generation are replaced at their next checkout (pool invalidation, dispose).
     private final AtomicInteger generation = new AtomicInteger();
     // Connections of a generation below this are closed when checked in (dispose).
     private volatile int closeOnCheckinBelow;
-    private volatile boolean firstConnectDone;
-    private final ReentrantLock firstConnectLock = new ReentrantLock();
 
     Engine(PoolStrategyProvider provider, ConnectionCreator creator, PoolSettings settings, LongSupplier clock) {
         this.provider = require("strategy", provider);
@@ -70,6 +72,7 @@ final class Engine implements Pool {
         this.settings = require("settings", settings);
         this.clock = require("clock", clock);
         this.listeners = new Listeners(settings.name());
+        this.connector = new Connector(settings.name(), creator, clock, listeners);
         this.leaks = new LeakDetector(this, settings.leakDetectionThreshold().toNanos());
         this.prePing = settings.prePing();
         this.recycleNanos = settings.recycles() ? settings.recycle().toNanos() : -1;
@@ -122,6 +125,11 @@ final class Engine implements Pool {
     @Override
     public PoolStatus status() {
         leaks.reclaim();
+        return strategy.status();
+    }
+
+    /** The status without taking back leaked connections first: for threads that must not do a checkin's work. */
+    PoolStatus statusAsIs() {
         return strategy.status();
     }
 
@@ -180,10 +188,10 @@ final class Engine implements Pool {
     private void reconnect(Entry entry) throws SQLException {
         Connection old = entry.release();
         if (old != null) {
-            closeConnection(entry, old);
+            connector.close(entry, old);
         }
         try {
-            connect(entry);
+            connector.connect(entry, generation.get());
         } catch (SQLException | RuntimeException | Error e) {
             checkinFailed(entry);
             throw e;
@@ -262,64 +270,6 @@ final class Engine implements Pool {
         }
     }
 
-    // ---- connect and close
-
-    private void connect(Entry entry) throws SQLException {
-        Connection opened = creator.create(entry);
-        if (opened == null) {
-            throw new SQLNonTransientConnectionException(
-                    "Pool '" + name() + "': the connection creator returned no connection", "08001");
-        }
-        open.incrementAndGet();
-        try {
-            entry.attach(opened, clock.getAsLong(), generation.get());
-        } catch (SQLException | RuntimeException e) {
-            closeQuietly(opened);
-            open.decrementAndGet();
-            throw e;
-        }
-        try {
-            fireConnect(opened, entry);
-        } catch (SQLException | RuntimeException | Error e) {
-            entry.invalidate(e);
-            throw e;
-        }
-    }
-
-    private void fireConnect(Connection opened, Entry entry) throws SQLException {
-        if (!firstConnectDone) {
-            // The first connection's events run alone: other connects wait until firstConnect has succeeded.
-            firstConnectLock.lock();
-            try {
-                if (!firstConnectDone) {
-                    listeners.firstConnect(opened, entry);
-                    listeners.connect(opened, entry);
-                    firstConnectDone = true;
-                    return;
-                }
-            } finally {
-                firstConnectLock.unlock();
-            }
-        }
-        listeners.connect(opened, entry);
-    }
-
-    private void closeConnection(Entry entry, Connection driver) {
-        if (!listeners.isEmpty()) {
-            listeners.close(driver, entry);
-        }
-        closeQuietly(driver);
-        open.decrementAndGet();
-    }
-
-    private void closeQuietly(Connection driver) {
-        try {
-            driver.close();
-        } catch (SQLException | RuntimeException e) {
-            LOG.warn("Pool '{}': closing a connection failed; ignored", name(), e);
-        }
-    }
-
     // ---- checkin, reset and the handle's other exits
 
     void checkin(Entry entry, boolean leaked) {
@@ -337,7 +287,7 @@ final class Engine implements Pool {
         if (after != null && entry.generation < closeOnCheckinBelow) {
             Connection released = entry.release();
             if (released != null) {
-                closeConnection(entry, released);
+                connector.close(entry, released);
             }
         }
         strategy.checkin(entry);
@@ -381,7 +331,7 @@ final class Engine implements Pool {
         if (entry.release() == null) {
             return;
         }
-        open.decrementAndGet();
+        connector.forget();
         // The statements left with the connection: the holder may still use them.
         entry.statements.clear();
         endCheckout(entry);
@@ -405,7 +355,7 @@ final class Engine implements Pool {
         if (!listeners.isEmpty()) {
             listeners.closeDetached(driver);
         }
-        closeQuietly(driver);
+        connector.closeQuietly(driver);
     }
 
     /** A driver error said the held connection is dead: replace it and every older one. */
@@ -423,7 +373,7 @@ final class Engine implements Pool {
         if (!listeners.isEmpty()) {
             listeners.invalidate(driver, entry, reason);
         }
-        closeConnection(entry, driver);
+        connector.close(entry, driver);
     }
 
     void softInvalidated(Entry entry, Connection driver, Throwable reason) {
@@ -461,22 +411,24 @@ final class Engine implements Pool {
         @Override
         public PoolEntry newEntry() throws SQLException {
             Entry entry = new Entry(Engine.this);
-            connect(entry);
+            connector.connect(entry, generation.get());
+            entries.add(entry);
             return entry;
         }
 
         @Override
         public void discard(PoolEntry entry) {
             Entry owned = (Entry) entry;
+            entries.remove(owned);
             Connection driver = owned.release();
             if (driver != null) {
-                closeConnection(owned, driver);
+                connector.close(owned, driver);
             }
         }
 
         @Override
         public int openConnections() {
-            return open.get();
+            return connector.open();
         }
     }
 }

@@ -33,18 +33,19 @@ final class LeakDetector {
     /** Starts tracking a checkout; called once per checkout, on the hot path. */
     Checkout track(ConnectionHandle handle, Entry entry) {
         if (thresholdNanos == 0) {
-            return new Checkout(handle, collected, entry, null);
+            return new Checkout(handle, collected, entry);
         }
-        Checkout checkout = new Checkout(handle, collected, entry, new Throwable("checked out here"));
+        TimedCheckout checkout = new TimedCheckout(handle, collected, entry);
         checkout.timer = Timer.EXECUTOR.schedule(() -> reportHeld(checkout), thresholdNanos, TimeUnit.NANOSECONDS);
         return checkout;
     }
 
     /** Stops tracking a checkout that ended; says so if it had been reported as a leak. */
-    void end(Checkout checkout) {
-        if (checkout.timer == null) {
+    void end(Checkout ended) {
+        if (!(ended instanceof TimedCheckout)) {
             return;
         }
+        TimedCheckout checkout = (TimedCheckout) ended;
         checkout.timer.cancel(false);
         if (checkout.reported) {
             engine.log().info("Pool '{}': the connection reported as a possible leak was returned after {} ms",
@@ -58,37 +59,53 @@ final class LeakDetector {
             Checkout checkout = (Checkout) ref;
             if (checkout.entry.checkout() == checkout) {
                 engine.log().warn("Pool '{}': a connection was garbage collected without close(); the pool took it "
-                        + "back{}", engine.name(), checkout.stack == null
+                        + "back{}", engine.name(), checkout.stack() == null
                         ? ". Set leak.detection.threshold to record where connections are checked out." : ".",
-                        checkout.stack);
+                        checkout.stack());
                 engine.checkinLeaked(checkout.entry);
             }
         }
     }
 
-    private void reportHeld(Checkout checkout) {
+    private void reportHeld(TimedCheckout checkout) {
         if (checkout.entry.checkout() == checkout) {
             checkout.reported = true;
             engine.log().warn("Pool '{}': possible connection leak: a connection has been checked out for more than "
                     + "{} ms and not returned; {}", engine.name(), TimeUnit.NANOSECONDS.toMillis(thresholdNanos),
-                    engine.status(), checkout.stack);
+                    engine.statusAsIs(), checkout.stack);
         }
     }
 
-    /** One checkout, as the leak detector sees it. */
-    static final class Checkout extends PhantomReference<ConnectionHandle> {
+    /** One checkout, as the leak detector sees it. Kept small: one is made per checkout. */
+    static class Checkout extends PhantomReference<ConnectionHandle> {
 
         final Entry entry;
-        final Throwable stack;
-        final long startedAt;
+
+        Checkout(ConnectionHandle handle, ReferenceQueue<ConnectionHandle> queue, Entry entry) {
+            super(handle, queue);
+            this.entry = entry;
+        }
+
+        Throwable stack() {
+            return null;
+        }
+    }
+
+    /** A checkout watched against {@code leak.detection.threshold}: where it began, and whether it was reported. */
+    private static final class TimedCheckout extends Checkout {
+
+        final Throwable stack = new Throwable("checked out here");
+        final long startedAt = System.nanoTime();
         Future<?> timer;
         volatile boolean reported;
 
-        Checkout(ConnectionHandle handle, ReferenceQueue<ConnectionHandle> queue, Entry entry, Throwable stack) {
-            super(handle, queue);
-            this.entry = entry;
-            this.stack = stack;
-            this.startedAt = stack == null ? 0 : System.nanoTime();
+        TimedCheckout(ConnectionHandle handle, ReferenceQueue<ConnectionHandle> queue, Entry entry) {
+            super(handle, queue, entry);
+        }
+
+        @Override
+        Throwable stack() {
+            return stack;
         }
     }
 

@@ -99,15 +99,19 @@ final class Waiters {
                 return grant;
             }
             long remaining = deadline - System.nanoTime();
-            if (remaining <= 0 || Thread.interrupted()) {
+            boolean interrupted = Thread.interrupted();
+            if (remaining <= 0 || interrupted) {
                 Object late = withdraw(waiter);
                 if (late != null) {
+                    if (interrupted) {
+                        Thread.currentThread().interrupt();
+                    }
                     return late;
                 }
-                if (remaining <= 0) {
-                    throw new TimedOut();
+                if (interrupted) {
+                    throw new InterruptedException();
                 }
-                throw new InterruptedException();
+                throw new TimedOut();
             }
             LockSupport.parkNanos(this, remaining);
         }
