@@ -12,7 +12,9 @@ import org.osgi.annotation.versioning.ProviderType;
  * <p>On {@code close()} the pool closes the statements the holder left open, resets the transaction (see
  * {@link ResetStyle}), restores auto-commit, isolation, read-only, catalog, schema and network timeout where the
  * holder changed them, and gives the entry back to the pool. {@code close()} on a closed handle does nothing;
- * every other call on a closed handle throws {@link java.sql.SQLException} with SQLState {@code 08003}.
+ * every other JDBC call on a closed handle throws {@link java.sql.SQLException} with SQLState {@code 08003}, except
+ * those JDBC itself defines on closed connections ({@code isClosed()} answers true, {@code isValid} false), the
+ * methods of this interface, and {@code unwrap} to the handle's own type.
  *
  * <p>A handle belongs to the thread that checked it out, like the JDBC connection it stands for: it is not
  * thread-safe. A handle that becomes unreachable without {@code close()} is taken back by the pool and logged as a

@@ -18,7 +18,8 @@ public enum ResetStyle {
 
     /**
      * Leave the transaction alone. Only for connections always in auto-commit mode, or when a
-     * {@link PoolEvents#reset} listener does its own reset.
+     * {@link PoolEvents#reset} listener does its own reset. Note that a holder who turned auto-commit off and left
+     * work open has it committed all the same: the pool restores auto-commit, and JDBC commits when it is turned on.
      */
     NONE;
 

@@ -108,16 +108,21 @@ final class ConnectionHandle implements ProxiedConnection {
             return;
         }
         Entry held = entry;
-        detachedAutoCommit = held.autoCommit;
-        detachedInfo = new HashMap<>(held.info());
+        boolean autoCommit = held.autoCommit;
+        Map<String, Object> info = new HashMap<>(held.info());
+        if (!engine.detach(held, driver)) {
+            throw new SQLException("Connection was invalidated; nothing to detach (pool '" + engine.name() + "')",
+                    "08003");
+        }
+        detachedAutoCommit = autoCommit;
+        detachedInfo = info;
         detached = true;
         entry = null;
-        engine.detach(held, driver);
     }
 
     @Override
     public boolean isInvalidated() {
-        return invalidated;
+        return invalidated || entry != null && entry.connection() != delegate;
     }
 
     @Override
@@ -153,7 +158,9 @@ final class ConnectionHandle implements ProxiedConnection {
     /** Lets the engine judge a driver error; returns the exception the holder receives. */
     SQLException checkException(SQLException e) {
         Entry held = entry;
-        if (held != null && Disconnects.isDisconnect(e)) {
+        // Only an error of the entry's current connection speaks for the server: after the entry was invalidated,
+        // the closed connection's complaints say nothing about the others.
+        if (held != null && held.connection() == delegate && Disconnects.isDisconnect(e)) {
             delegate = null;
             entry = null;
             invalidated = true;

@@ -69,8 +69,8 @@ final class Connector {
             try {
                 if (!firstConnectDone) {
                     listeners.firstConnect(opened, entry);
-                    listeners.connect(opened, entry);
                     firstConnectDone = true;
+                    listeners.connect(opened, entry);
                     return;
                 }
             } finally {

@@ -110,7 +110,7 @@ final class Engine implements Pool {
         Entry entry = (Entry) strategy.checkout();
         boolean fresh = entry.fresh;
         entry.fresh = false;
-        if (!fresh && isStale(entry)) {
+        if (fresh ? entry.connection() == null : isStale(entry)) {
             reconnect(entry);
             fresh = true;
         }
@@ -196,6 +196,8 @@ final class Engine implements Pool {
             checkinFailed(entry);
             throw e;
         }
+        // This checkout uses the new connection: only the next one may treat it as fresh from the pool.
+        entry.fresh = false;
     }
 
     /**
@@ -327,9 +329,10 @@ final class Engine implements Pool {
         }
     }
 
-    void detach(Entry entry, Connection driver) {
-        if (entry.release() == null) {
-            return;
+    /** @return false when the entry's connection was invalidated meanwhile: there is nothing left to detach */
+    boolean detach(Entry entry, Connection driver) {
+        if (entry.connection() != driver || entry.release() != driver) {
+            return false;
         }
         connector.forget();
         // The statements left with the connection: the holder may still use them.
@@ -339,6 +342,7 @@ final class Engine implements Pool {
         if (!listeners.isEmpty()) {
             listeners.detach(driver, entry);
         }
+        return true;
     }
 
     void closeDetached(Connection driver, boolean autoCommit) {

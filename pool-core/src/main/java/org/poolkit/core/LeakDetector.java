@@ -89,6 +89,11 @@ final class LeakDetector {
         Throwable stack() {
             return null;
         }
+
+        /** @return whether it was logged as held past the threshold */
+        boolean reported() {
+            return false;
+        }
     }
 
     /** A checkout watched against {@code leak.detection.threshold}: where it began, and whether it was reported. */
@@ -106,6 +111,11 @@ final class LeakDetector {
         @Override
         Throwable stack() {
             return stack;
+        }
+
+        @Override
+        boolean reported() {
+            return reported;
         }
     }
 

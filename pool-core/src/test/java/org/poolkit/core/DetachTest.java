@@ -1,0 +1,157 @@
+package org.poolkit.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.poolkit.core.TestPools.assertCounts;
+import static org.poolkit.core.TestPools.execute;
+import static org.poolkit.core.TestPools.stub;
+
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.poolkit.api.Pool;
+import org.poolkit.api.PoolEntry;
+import org.poolkit.api.PoolStatus;
+import org.poolkit.api.ProxiedConnection;
+import org.poolkit.testkit.StubConnection;
+import org.poolkit.testkit.StubDriver;
+
+/**
+ * {@link ProxiedConnection#detach()}: the driver connection leaves the pool for good, the entry goes back empty, and
+ * the handle becomes the connection's only owner, which its {@code close()} resets and closes.
+ */
+class DetachTest {
+
+    private final StubDriver driver = new StubDriver();
+    private final Pool pool = TestPools.create(driver);
+
+    @Test
+    void detachGivesTheEntryBackAndThePoolForgetsTheConnection() throws SQLException {
+        ProxiedConnection connection = pool.checkout();
+        PoolEntry entry = connection.entry();
+
+        connection.detach();
+
+        assertTrue(connection.isDetached());
+        assertNull(connection.entry());
+        assertFalse(entry.isCheckedOut());
+        PoolStatus status = pool.status();
+        assertEquals(List.of(1, 0, 0), List.of(status.checkedIn(), status.checkedOut(), status.open()),
+                "idle, checked out, open: a detached connection is not the pool's");
+        assertEquals(1, driver.open(), "and stays open until its holder closes it");
+        try (ProxiedConnection next = pool.checkout()) {
+            assertSame(entry, next.entry());
+            assertNotSame(stub(connection), stub(next));
+        }
+    }
+
+    @Test
+    void detachedHandleKeepsWorking() throws SQLException {
+        ProxiedConnection connection = pool.checkout();
+        connection.detach();
+
+        execute(connection);
+        connection.setReadOnly(true);
+
+        assertFalse(connection.isClosed());
+        assertTrue(stub(connection).isReadOnly());
+    }
+
+    @Test
+    void closingADetachedHandleRollsBackAndClosesTheDriverConnectionOnce() throws SQLException {
+        ProxiedConnection connection = pool.checkout();
+        StubConnection driverConnection = stub(connection);
+        connection.setAutoCommit(false);
+        connection.detach();
+        execute(connection);
+
+        connection.close();
+        connection.close();
+
+        assertEquals(1, driverConnection.rollbacks());
+        assertEquals(1, driverConnection.closes());
+        assertTrue(driverConnection.isPhysicallyClosed());
+        assertEquals(0, driver.open());
+    }
+
+    @Test
+    void closingADetachedHandleInAutoCommitModeDoesNotRollBack() throws SQLException {
+        ProxiedConnection connection = pool.checkout();
+        StubConnection driverConnection = stub(connection);
+        connection.detach();
+
+        connection.close();
+
+        assertEquals(0, driverConnection.rollbacks());
+        assertTrue(driverConnection.isPhysicallyClosed());
+    }
+
+    @Test
+    void closingADetachedHandleFiresCloseDetachedAndNoCheckin() throws SQLException {
+        EventRecorder events = EventRecorder.on(pool);
+        ProxiedConnection connection = pool.checkout();
+        connection.detach();
+        events.take();
+
+        connection.close();
+
+        assertEquals(List.of("reset(terminateOnly)#1", "closeDetached#1"), events.take());
+        assertCounts(pool, driver, 1, 0);
+    }
+
+    @Test
+    void detachedHandleKeepsACopyOfInfo() throws SQLException {
+        ProxiedConnection connection = pool.checkout();
+        PoolEntry entry = connection.entry();
+        entry.info().put("session", "mine");
+
+        connection.detach();
+        connection.info().put("later", "only mine");
+
+        assertEquals(Map.of("session", "mine", "later", "only mine"), connection.info());
+        assertFalse(entry.info().containsKey("later"));
+        try (ProxiedConnection next = pool.checkout()) {
+            assertEquals(Map.of(), next.info(), "the entry's next connection starts with empty info");
+        }
+        assertEquals("mine", connection.info().get("session"));
+    }
+
+    @Test
+    void statementsOfADetachedConnectionStayOpenUntilItsHolderClosesThem() throws SQLException {
+        ProxiedConnection connection = pool.checkout();
+        connection.createStatement();
+        StubConnection driverConnection = stub(connection);
+
+        connection.detach();
+        TestPools.cycle(pool);
+
+        assertEquals(1, driverConnection.openStatements());
+    }
+
+    @Test
+    void detachingAnInvalidatedHandleFailsWith08003() throws SQLException {
+        ProxiedConnection connection = pool.checkout();
+        connection.invalidate();
+
+        assertEquals("08003", assertThrows(SQLException.class, connection::detach).getSQLState());
+        assertCounts(pool, driver, 1, 0);
+    }
+
+    @Test
+    void detachingAHandleWhoseEntryWasInvalidatedFailsWith08003AndGivesTheSlotBack() throws SQLException {
+        ProxiedConnection connection = pool.checkout();
+        connection.entry().invalidate(null);
+
+        assertEquals("08003", assertThrows(SQLException.class, connection::detach).getSQLState());
+        connection.close();
+
+        assertCounts(pool, driver, 1, 0);
+    }
+}

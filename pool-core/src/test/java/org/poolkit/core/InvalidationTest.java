@@ -1,0 +1,305 @@
+package org.poolkit.core;
+
+import static org.junit.jupiter.api.Assertions.assertAll;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.poolkit.core.TestPools.assertCounts;
+import static org.poolkit.core.TestPools.execute;
+import static org.poolkit.core.TestPools.stub;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.SQLNonTransientConnectionException;
+import java.sql.Statement;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.poolkit.api.Pool;
+import org.poolkit.api.PoolEntry;
+import org.poolkit.api.ProxiedConnection;
+import org.poolkit.testkit.StubConnection;
+import org.poolkit.testkit.StubDriver;
+
+/**
+ * Hard and soft invalidation, by the holder, by a listener and by a driver error that says the connection is dead;
+ * and what a handle does once it is closed or invalidated.
+ */
+class InvalidationTest {
+
+    private final StubDriver driver = new StubDriver();
+    private final Pool pool = TestPools.create(driver);
+
+    /** A JDBC call on a handle, for the table of calls a dead handle must refuse. */
+    @FunctionalInterface
+    interface Call {
+        void on(Connection connection) throws SQLException;
+    }
+
+    @Test
+    void hardInvalidateClosesTheConnectionNowAndTheEntryReconnectsAtItsNextCheckout() throws SQLException {
+        ProxiedConnection connection = pool.checkout();
+        StubConnection invalidated = stub(connection);
+        PoolEntry entry = connection.entry();
+
+        connection.invalidate();
+
+        assertTrue(invalidated.isPhysicallyClosed());
+        assertTrue(connection.isInvalidated());
+        assertCounts(pool, driver, 1, 0);
+        try (ProxiedConnection next = pool.checkout()) {
+            assertSame(entry, next.entry());
+            assertNotSame(invalidated, stub(next));
+        }
+    }
+
+    @Test
+    void reconnectEmptiesInfoButKeepsEntryInfo() throws SQLException {
+        ProxiedConnection connection = pool.checkout();
+        connection.info().put("session", "first");
+        connection.entry().entryInfo().put("slot", "kept");
+
+        connection.invalidate();
+
+        try (ProxiedConnection next = pool.checkout()) {
+            assertEquals(Map.of(), next.info());
+            assertEquals(Map.of("slot", "kept"), next.entry().entryInfo());
+        }
+    }
+
+    @Test
+    void infoLivesAsLongAsTheDriverConnection() throws SQLException {
+        try (ProxiedConnection connection = pool.checkout()) {
+            connection.info().put("session", "first");
+        }
+
+        try (ProxiedConnection again = pool.checkout()) {
+            assertEquals(Map.of("session", "first"), again.info());
+        }
+    }
+
+    @Test
+    void invalidatingTwiceIsHarmless() throws SQLException {
+        EventRecorder events = EventRecorder.on(pool);
+        ProxiedConnection connection = pool.checkout();
+        events.take();
+
+        connection.invalidate();
+        connection.invalidate(new SQLException("again"));
+        connection.close();
+
+        assertEquals(List.of("invalidate#1", "close#1", "checkin#-"), events.take());
+        assertEquals(1, driver.closed());
+        assertCounts(pool, driver, 1, 0);
+    }
+
+    static Stream<Arguments> callsADeadHandleRefuses() {
+        return Stream.of(
+                call("createStatement", Connection::createStatement),
+                call("prepareStatement", connection -> connection.prepareStatement("SELECT 1")),
+                call("prepareCall", connection -> connection.prepareCall("CALL p()")),
+                call("getAutoCommit", Connection::getAutoCommit),
+                call("setAutoCommit", connection -> connection.setAutoCommit(false)),
+                call("commit", Connection::commit),
+                call("rollback", Connection::rollback),
+                call("setTransactionIsolation", connection -> connection.setTransactionIsolation(
+                        Connection.TRANSACTION_SERIALIZABLE)),
+                call("setReadOnly", connection -> connection.setReadOnly(true)),
+                call("getMetaData", Connection::getMetaData),
+                call("setClientInfo", connection -> connection.setClientInfo("ApplicationName", "test")),
+                call("unwrap", connection -> connection.unwrap(StubConnection.class)),
+                call("detach", connection -> ((ProxiedConnection) connection).detach()));
+    }
+
+    private static Arguments call(String name, Call call) {
+        return Arguments.of(name, call);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("callsADeadHandleRefuses")
+    void closedHandleRefusesCallsWith08003(String name, Call call) throws SQLException {
+        ProxiedConnection connection = pool.checkout();
+        connection.close();
+
+        assertEquals("08003", assertThrows(SQLException.class, () -> call.on(connection)).getSQLState());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("callsADeadHandleRefuses")
+    void invalidatedHandleRefusesCallsWith08003(String name, Call call) throws SQLException {
+        ProxiedConnection connection = pool.checkout();
+        connection.invalidate();
+
+        assertEquals("08003", assertThrows(SQLException.class, () -> call.on(connection)).getSQLState());
+    }
+
+    @Test
+    void closedHandleAnswersIsClosedAndIsValidAsJdbcRequires() throws SQLException {
+        ProxiedConnection connection = pool.checkout();
+        connection.close();
+
+        assertTrue(connection.isClosed());
+        assertFalse(connection.isValid(1));
+        assertNull(connection.entry());
+    }
+
+    @Test
+    void abortByTheHolderInvalidatesAndChecksIn() throws SQLException {
+        EventRecorder events = EventRecorder.on(pool);
+        ProxiedConnection connection = pool.checkout();
+        StubConnection aborted = stub(connection);
+        events.take();
+
+        connection.abort(Runnable::run);
+
+        assertTrue(aborted.isPhysicallyClosed());
+        assertTrue(connection.isInvalidated());
+        assertEquals(List.of("invalidate#1", "close#1", "checkin#-"), events.take());
+        assertCounts(pool, driver, 1, 0);
+    }
+
+    @Test
+    void closingAClosedHandleDoesNothing() throws SQLException {
+        ProxiedConnection connection = pool.checkout();
+        StubConnection driverConnection = stub(connection);
+        connection.close();
+
+        connection.close();
+
+        assertTrue(connection.isClosed());
+        assertFalse(driverConnection.isPhysicallyClosed());
+        assertEquals(0, driverConnection.closes());
+        assertCounts(pool, driver, 1, 0);
+    }
+
+    @Test
+    void softInvalidatedConnectionStaysUsableUntilCloseAndIsReplacedAtTheNextCheckout() throws SQLException {
+        ProxiedConnection connection = pool.checkout();
+        StubConnection marked = stub(connection);
+
+        connection.softInvalidate(null);
+
+        execute(connection);
+        assertFalse(marked.isPhysicallyClosed());
+        connection.close();
+        assertFalse(marked.isPhysicallyClosed(), "soft invalidation closes at the next checkout, not at checkin");
+        StubConnection next = TestPools.cycle(pool);
+        assertNotSame(marked, next);
+        assertTrue(marked.isPhysicallyClosed());
+        assertCounts(pool, driver, 1, 0);
+    }
+
+    @Test
+    void disconnectErrorFromAStatementInvalidatesTheConnectionAndReachesTheHolder() throws SQLException {
+        ProxiedConnection connection = pool.checkout();
+        StubConnection dying = stub(connection);
+        Statement statement = connection.createStatement();
+        dying.kill();
+
+        SQLException thrown = assertThrows(SQLException.class, () -> statement.executeQuery("SELECT 1"));
+
+        assertAll(() -> assertInstanceOf(SQLNonTransientConnectionException.class, thrown),
+                () -> assertEquals("08006", thrown.getSQLState()),
+                () -> assertTrue(thrown.getMessage().contains("killed"), thrown.getMessage()));
+        assertTrue(connection.isInvalidated());
+        assertTrue(dying.isPhysicallyClosed());
+        assertCounts(pool, driver, 1, 0);
+        statement.close();
+        connection.close();
+        assertNotSame(dying, TestPools.cycle(pool));
+        assertCounts(pool, driver, 1, 0);
+    }
+
+    @Test
+    void holderGetsTheDriversOwnDisconnectExceptionInstance() throws SQLException {
+        SQLException lost = new SQLException("communication link failure", "08S01");
+        ProxiedConnection connection = pool.checkout();
+        stub(connection).failExecuteWith(lost);
+
+        assertSame(lost, assertThrows(SQLException.class, () -> execute(connection)));
+        assertTrue(connection.isInvalidated());
+    }
+
+    @Test
+    void disconnectErrorAlsoReplacesEveryOlderIdleConnection() throws SQLException {
+        ProxiedConnection first = pool.checkout();
+        StubConnection idle = TestPools.cycle(pool);
+        stub(first).kill();
+
+        assertThrows(SQLException.class, () -> execute(first));
+
+        StubConnection reconnected = stub(pool.checkout());
+        StubConnection replacement = stub(pool.checkout());
+        assertTrue(idle.isPhysicallyClosed(), "older idle connection closed");
+        assertEquals(List.of(3, 4), List.of(reconnected.id(), replacement.id()));
+    }
+
+    @Test
+    void statementErrorThatIsNoDisconnectLeavesTheConnectionAlone() throws SQLException {
+        SQLException syntax = new SQLException("syntax error", "42000");
+        ProxiedConnection connection = pool.checkout();
+        StubConnection driverConnection = stub(connection);
+        driverConnection.failExecuteWith(syntax);
+
+        assertSame(syntax, assertThrows(SQLException.class, () -> execute(connection)));
+
+        assertFalse(connection.isInvalidated());
+        driverConnection.failExecuteWith(null);
+        execute(connection);
+        connection.close();
+        assertSame(driverConnection, TestPools.cycle(pool));
+    }
+
+    @Test
+    void checkoutListenerInvalidatingTheEntryLeavesTheHolderA08003HandleAndTheEntryReconnects() throws SQLException {
+        EventRecorder events = new EventRecorder();
+        pool.addListener(Listen.onCheckout((connection, entry) -> {
+            if (((StubConnection) connection).id() == 1) {
+                entry.invalidate(new SQLException("listener says no"));
+            }
+        }));
+        pool.addListener(events);
+
+        ProxiedConnection connection = pool.checkout();
+        assertEquals("08003", assertThrows(SQLException.class, () -> execute(connection)).getSQLState());
+        connection.close();
+
+        assertEquals(List.of("firstConnect#1", "connect#1", "invalidate#1", "close#1", "checkout#1", "checkin#-"),
+                events.take(), "no reset for an invalidated connection");
+        assertEquals(2, TestPools.cycle(pool).id());
+        assertCounts(pool, driver, 1, 0);
+    }
+
+    @Test
+    void entryInvalidatedWhileHeldShowsOnTheHandle() throws SQLException {
+        ProxiedConnection connection = pool.checkout();
+
+        connection.entry().invalidate(null);
+
+        assertTrue(connection.isInvalidated(), "the handle's connection was invalidated while it was held");
+    }
+
+    @Test
+    void entryInvalidatedWhileHeldDoesNotInvalidateThePool() throws SQLException {
+        ProxiedConnection held = pool.checkout();
+        StubConnection idle = TestPools.cycle(pool);
+        held.entry().invalidate(null);
+
+        // The pool closed this connection itself: its 08003 says nothing about the server.
+        assertThrows(SQLException.class, () -> execute(held));
+
+        held.close();
+        assertTrue(List.of(stub(pool.checkout()), stub(pool.checkout())).contains(idle),
+                "an explicit invalidation of one entry replaced the other idle connection too");
+    }
+}

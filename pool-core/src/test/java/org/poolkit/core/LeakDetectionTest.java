@@ -1,0 +1,133 @@
+package org.poolkit.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.poolkit.core.TestPools.assertCounts;
+import static org.poolkit.core.TestPools.stub;
+
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+
+import org.junit.jupiter.api.Test;
+import org.poolkit.api.ConnectionCreator;
+import org.poolkit.api.Pool;
+import org.poolkit.api.ProxiedConnection;
+import org.poolkit.testkit.StubDriver;
+
+/**
+ * Connections their holders never close: a handle the garbage collector finds unreachable is taken back (reset and
+ * pooled, as SQLAlchemy does for synchronous drivers), and with {@code leak.detection.threshold} a checkout held
+ * too long is reported while still held, with the stack of its checkout.
+ */
+class LeakDetectionTest {
+
+    /** Enough collections for a phantom reference to be enqueued on any collector; each pass is milliseconds. */
+    private static final int GC_PASSES = 50;
+
+    private final StubDriver driver = new StubDriver();
+    private final EventRecorder events = new EventRecorder();
+
+    /** Checks out and drops the handle; in its own frame, so that no local variable keeps it reachable. */
+    private static int checkoutAndDrop(Pool pool) throws SQLException {
+        return stub(pool.checkout()).id();
+    }
+
+    /** Collects garbage until {@link Pool#status()}, which takes back collected handles, shows none checked out. */
+    private static boolean collectUntilNothingIsCheckedOut(Pool pool) {
+        for (int pass = 0; pass < GC_PASSES; pass++) {
+            System.gc();
+            // The collector hands phantom references to the queue on its own thread; let it run.
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
+            if (pool.status().checkedOut() == 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Waits for a condition another thread brings about; bounded, and not a timing assertion. */
+    private static boolean eventually(BooleanSupplier condition) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() - deadline > 0) {
+                return false;
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+        }
+        return true;
+    }
+
+    private void assertDroppedHandleIsTakenBack(ConnectionCreator creator) throws SQLException {
+        Pool pool = TestPools.create(creator);
+        pool.addListener(events);
+        int dropped = checkoutAndDrop(pool);
+        events.take();
+
+        assertTrue(collectUntilNothingIsCheckedOut(pool), "dropped handle never taken back: " + pool.status());
+
+        assertEquals(List.of("reset(leaked)#" + dropped, "checkin#" + dropped), events.take());
+        assertEquals(dropped, TestPools.cycle(pool).id(), "the taken-back connection is pooled again");
+        assertEquals(1, driver.opened());
+        assertCounts(pool, driver, 1, 0);
+    }
+
+    @Test
+    void droppedHandleIsResetAndPooledAfterGarbageCollection() throws SQLException {
+        assertDroppedHandleIsTakenBack(driver);
+    }
+
+    @Test
+    void droppedHandleIsTakenBackWhenNothingButTheHandleReferencesTheEntry() throws SQLException {
+        // StubDriver's connections keep the entry they were made for; a real driver's do not.
+        assertDroppedHandleIsTakenBack(ConnectionCreator.of(driver.asDataSource()));
+    }
+
+    @Test
+    void droppedHandleOfAnInvalidatedEntryIsCheckedInWithoutReset() throws SQLException {
+        Pool pool = TestPools.create(driver);
+        pool.addListener(events);
+        invalidateEntryAndDrop(pool);
+        events.take();
+
+        assertTrue(collectUntilNothingIsCheckedOut(pool), "dropped handle never taken back: " + pool.status());
+
+        assertEquals(List.of("checkin#-"), events.take());
+        assertCounts(pool, driver, 1, 0);
+    }
+
+    private static void invalidateEntryAndDrop(Pool pool) throws SQLException {
+        pool.checkout().entry().invalidate(null);
+    }
+
+    @Test
+    void checkoutHeldPastTheThresholdIsReportedWithTheStackOfItsCheckout() throws SQLException {
+        Pool pool = TestPools.create(driver, TestPools.settings().withLeakDetectionThreshold(Duration.ofMillis(50)));
+        ProxiedConnection held = pool.checkout();
+        Entry entry = (Entry) held.entry();
+        LeakDetector.Checkout checkout = entry.checkout();
+
+        assertTrue(eventually(checkout::reported), "held checkout not reported");
+
+        assertTrue(Arrays.stream(checkout.stack().getStackTrace()).anyMatch(frame -> frame.getMethodName().equals(
+                "checkoutHeldPastTheThresholdIsReportedWithTheStackOfItsCheckout")), "stack names the checkout");
+        held.close();
+        assertNull(entry.checkout());
+        assertSame(driver.connections().get(0), stub(pool.checkout()), "a reported connection is pooled as usual");
+    }
+
+    @Test
+    void withoutThresholdNoStackIsCaptured() throws SQLException {
+        Pool pool = TestPools.create(driver);
+
+        ProxiedConnection held = pool.checkout();
+
+        assertNull(((Entry) held.entry()).checkout().stack());
+    }
+}

@@ -1,0 +1,219 @@
+package org.poolkit.core;
+
+import static org.junit.jupiter.api.Assertions.assertAll;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.poolkit.core.TestPools.assertCounts;
+import static org.poolkit.core.TestPools.execute;
+import static org.poolkit.core.TestPools.stub;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.poolkit.api.Pool;
+import org.poolkit.api.ProxiedConnection;
+import org.poolkit.api.ResetStyle;
+import org.poolkit.testkit.StubConnection;
+import org.poolkit.testkit.StubDriver;
+
+/**
+ * What checkin does to a connection before the next holder gets it: end the transaction as {@link ResetStyle} says
+ * (never in auto-commit mode), close the statements left open, and put back only the properties the holder changed.
+ */
+class ResetOnReturnTest {
+
+    private final StubDriver driver = new StubDriver();
+
+    private Pool pool(ResetStyle style) {
+        return TestPools.create(driver, TestPools.settings().withResetOnReturn(style));
+    }
+
+    /** Checks out, leaves a transaction open, closes. @return the driver connection */
+    private static StubConnection returnWithOpenTransaction(Pool pool) throws SQLException {
+        try (ProxiedConnection connection = pool.checkout()) {
+            connection.setAutoCommit(false);
+            execute(connection);
+            return stub(connection);
+        }
+    }
+
+    @Test
+    void rollbackStyleRollsBackAnOpenTransaction() throws SQLException {
+        StubConnection connection = returnWithOpenTransaction(pool(ResetStyle.ROLLBACK));
+
+        assertAll(() -> assertEquals(1, connection.rollbacks()), () -> assertEquals(0, connection.commits()),
+                () -> assertFalse(connection.inTransaction()));
+    }
+
+    @Test
+    void rollbackStyleDoesNotCallRollbackInAutoCommitMode() throws SQLException {
+        Pool pool = pool(ResetStyle.ROLLBACK);
+
+        StubConnection connection = TestPools.cycle(pool);
+
+        assertEquals(0, connection.rollbacks());
+        assertSame(connection, TestPools.cycle(pool), "a reset in auto-commit mode must not invalidate");
+    }
+
+    @Test
+    void rollbackStyleRollsBackWhenTheDriverDefaultIsManualCommit() throws SQLException {
+        driver.defaultAutoCommit(false);
+
+        StubConnection connection = TestPools.cycle(pool(ResetStyle.ROLLBACK));
+
+        assertEquals(1, connection.rollbacks());
+    }
+
+    @Test
+    void commitStyleCommitsAnOpenTransaction() throws SQLException {
+        StubConnection connection = returnWithOpenTransaction(pool(ResetStyle.COMMIT));
+
+        assertAll(() -> assertEquals(1, connection.commits()), () -> assertEquals(0, connection.rollbacks()));
+    }
+
+    @Test
+    void commitStyleDoesNotCallCommitInAutoCommitMode() throws SQLException {
+        StubConnection connection = TestPools.cycle(pool(ResetStyle.COMMIT));
+
+        assertEquals(0, connection.commits());
+    }
+
+    @Test
+    void noneStyleNeitherRollsBackNorCommits() throws SQLException {
+        StubConnection connection = returnWithOpenTransaction(pool(ResetStyle.NONE));
+
+        assertAll(() -> assertEquals(0, connection.rollbacks()), () -> assertEquals(0, connection.commits()));
+    }
+
+    @Test
+    void resetListenerRunsBeforeTheRollback() throws SQLException {
+        Pool pool = pool(ResetStyle.ROLLBACK);
+        EventRecorder events = new EventRecorder();
+        List<String> callsSeenByListener = new ArrayList<>();
+        pool.addListener(Listen.onReset((connection, entry) -> callsSeenByListener.addAll(
+                ((StubConnection) connection).calls())));
+        pool.addListener(events);
+        ProxiedConnection connection = pool.checkout();
+        connection.setAutoCommit(false);
+        StubConnection driverConnection = stub(connection);
+        driverConnection.clearCalls();
+        events.take();
+
+        connection.close();
+
+        assertEquals(List.of("reset#1", "checkin#1"), events.take());
+        assertFalse(callsSeenByListener.contains("rollback"), callsSeenByListener.toString());
+        assertEquals(List.of("rollback", "setAutoCommit"), driverConnection.calls());
+    }
+
+    @Test
+    void statementsLeftOpenAreClosedAtCheckin() throws SQLException {
+        Pool pool = pool(ResetStyle.ROLLBACK);
+        ProxiedConnection connection = pool.checkout();
+        connection.createStatement();
+        connection.prepareStatement("SELECT ?");
+        connection.prepareCall("CALL p()");
+        connection.createStatement().close();
+        StubConnection driverConnection = stub(connection);
+        assertEquals(3, driverConnection.openStatements());
+
+        connection.close();
+
+        assertEquals(0, driverConnection.openStatements());
+        assertSame(driverConnection, TestPools.cycle(pool));
+    }
+
+    @Test
+    void propertiesTheHolderChangedAreRestoredAfterTheRollback() throws SQLException {
+        Pool pool = pool(ResetStyle.ROLLBACK);
+        ProxiedConnection connection = pool.checkout();
+        StubConnection driverConnection = stub(connection);
+        connection.setAutoCommit(false);
+        connection.setTransactionIsolation(Connection.TRANSACTION_SERIALIZABLE);
+        connection.setReadOnly(true);
+        connection.setCatalog("other");
+        connection.setSchema("OTHER");
+        connection.setNetworkTimeout(Runnable::run, 5_000);
+        // The stub refuses isolation and read-only changes inside a transaction: restoring before the rollback fails.
+        execute(connection);
+
+        connection.close();
+
+        assertAll(() -> assertTrue(driverConnection.getAutoCommit(), "auto-commit"),
+                () -> assertEquals(Connection.TRANSACTION_READ_COMMITTED, driverConnection.getTransactionIsolation()),
+                () -> assertFalse(driverConnection.isReadOnly(), "read-only"),
+                () -> assertEquals("stub", driverConnection.getCatalog()),
+                () -> assertEquals("PUBLIC", driverConnection.getSchema()),
+                () -> assertEquals(0, driverConnection.getNetworkTimeout()),
+                () -> assertEquals(0, driverConnection.implicitCommits(), "restoring auto-commit committed"));
+        assertSame(driverConnection, TestPools.cycle(pool), "a clean restore keeps the connection");
+    }
+
+    @Test
+    void holderThatChangedNothingCausesNoSetterCalls() throws SQLException {
+        Pool pool = pool(ResetStyle.ROLLBACK);
+        ProxiedConnection connection = pool.checkout();
+        StubConnection driverConnection = stub(connection);
+        driverConnection.clearCalls();
+
+        execute(connection);
+        connection.getTransactionIsolation();
+        connection.isReadOnly();
+        connection.close();
+
+        assertEquals(List.of("createStatement"), driverConnection.calls());
+    }
+
+    @Test
+    void holderAfterOneThatChangedPropertiesCausesNoSetterCalls() throws SQLException {
+        Pool pool = pool(ResetStyle.ROLLBACK);
+        try (ProxiedConnection first = pool.checkout()) {
+            first.setTransactionIsolation(Connection.TRANSACTION_SERIALIZABLE);
+            first.setSchema("OTHER");
+        }
+        ProxiedConnection second = pool.checkout();
+        StubConnection driverConnection = stub(second);
+        driverConnection.clearCalls();
+
+        second.close();
+
+        assertEquals(List.of(), driverConnection.calls());
+    }
+
+    @Test
+    void resetListenerThrowingCountsAsAFailedReset() throws SQLException {
+        Pool pool = pool(ResetStyle.NONE);
+        pool.addListener(Listen.onReset((connection, entry) -> {
+            throw new SQLException("custom reset failed");
+        }));
+
+        StubConnection connection = TestPools.cycle(pool);
+
+        assertTrue(connection.isPhysicallyClosed());
+        assertCounts(pool, driver, 1, 0);
+    }
+
+    @Test
+    void failedResetInvalidatesTheConnectionInsteadOfPoolingIt() throws SQLException {
+        Pool pool = pool(ResetStyle.ROLLBACK);
+        ProxiedConnection connection = pool.checkout();
+        connection.setAutoCommit(false);
+        StubConnection broken = stub(connection);
+        broken.failRollback(new SQLException("rollback failed", "08S01"));
+
+        connection.close();
+
+        assertTrue(broken.isPhysicallyClosed());
+        assertCounts(pool, driver, 1, 0);
+        StubConnection next = TestPools.cycle(pool);
+        assertNotSame(broken, next);
+        assertEquals(2, driver.opened());
+        assertCounts(pool, driver, 1, 0);
+    }
+}
