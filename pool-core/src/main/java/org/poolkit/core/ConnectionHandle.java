@@ -54,18 +54,22 @@ final class ConnectionHandle implements ProxiedConnection {
 
     @Override
     public void close() {
-        Connection driver = delegate;
-        if (driver == null) {
+        if (detached) {
+            Connection driver = delegate;
+            if (driver != null) {
+                delegate = null;
+                engine.closeDetached(driver, detachedAutoCommit);
+            }
             return;
         }
-        delegate = null;
-        if (detached) {
-            engine.closeDetached(driver, detachedAutoCommit);
-        } else {
-            Entry held = entry;
-            entry = null;
-            engine.checkin(held, false);
+        // Decided by the entry, not the connection: an entry whose connection was invalidated must still go back.
+        Entry held = entry;
+        if (held == null) {
+            return;
         }
+        entry = null;
+        delegate = null;
+        engine.checkin(held, false);
     }
 
     @Override
@@ -160,7 +164,7 @@ final class ConnectionHandle implements ProxiedConnection {
         Entry held = entry;
         // Only an error of the entry's current connection speaks for the server: after the entry was invalidated,
         // the closed connection's complaints say nothing about the others.
-        if (held != null && held.connection() == delegate && Disconnects.isDisconnect(e)) {
+        if (held != null && delegate != null && held.connection() == delegate && Disconnects.isDisconnect(e)) {
             delegate = null;
             entry = null;
             invalidated = true;

@@ -161,7 +161,8 @@ class QueuePoolDerbyTest {
             assertTrue(holderPhysical.isReadOnly());
             assertEquals("OTHER", holderPhysical.getSchema());
             assertFalse(holderPhysical.getAutoCommit());
-            assertEquals("SR", valueOf(holder, "VALUES CURRENT ISOLATION"));
+            // Derby names JDBC's SERIALIZABLE "RR" (repeatable read) and READ_COMMITTED "CS" (cursor stability).
+            assertEquals("RR", valueOf(holder, "VALUES CURRENT ISOLATION"));
             assertEquals("1", valueOf(holder, "SELECT COUNT(*) FROM marker"), "unqualified names resolve to OTHER");
         }
 
@@ -229,6 +230,8 @@ class QueuePoolDerbyTest {
             assertThrows(SQLTransactionRollbackException.class, () -> update(other, "blocked"));
 
             holder.close();
+            // Under READ_COMMITTED even this read would wait for the holder's exclusive lock; it sees the old name.
+            assertEquals("item 1", valueOf(other, "SELECT name FROM items WHERE id = 1"), "the update was undone");
             assertEquals(1, update(other, "after"), "the row lock went with the reset");
         }
         try (Connection outside = DriverManager.getConnection(url)) {
@@ -278,28 +281,54 @@ class QueuePoolDerbyTest {
             }
         }
         assertEquals(1, events.connected.size(), "pre-ping of a live connection keeps it");
-        Connection first = events.connected.get(0);
 
-        first.close();
-        assertTrue(first.isClosed());
+        // Twice in a row, as when the database restarts twice: the second death must be caught as the first was,
+        // though the connection it kills was itself opened by the previous checkout.
+        for (int death = 1; death <= 2; death++) {
+            Connection dead = events.connected.get(death - 1);
+            dead.close();
+            assertTrue(dead.isClosed());
+
+            try (ProxiedConnection connection = pool.checkout()) {
+                insertItem(connection, death);
+                assertEquals(death, countItems(connection));
+                assertEquals(death + 1, events.connected.size(), "one new physical connection per death");
+                assertSame(events.connected.get(death), physical(connection));
+                assertNotSame(dead, physical(connection));
+            }
+            assertEquals(death, events.invalidated.get());
+            assertEquals(death, events.closed.get());
+            assertEquals(1, pool.status().open());
+            assertEquals(0, pool.status().checkedOut());
+        }
 
         try (ProxiedConnection connection = pool.checkout()) {
-            insertItems(connection, 1);
-            assertEquals(1, countItems(connection));
-            assertEquals(2, events.connected.size(), "one new physical connection");
-            assertSame(events.connected.get(1), physical(connection));
-            assertNotSame(first, physical(connection));
+            assertSame(events.connected.get(2), physical(connection), "the replacement is pooled like any other");
         }
-        assertEquals(1, events.invalidated.get());
-        assertEquals(1, events.closed.get());
-        assertEquals(1, pool.status().open());
-        assertEquals(0, pool.status().checkedOut());
+        assertEquals(3, events.connected.size());
+        assertEquals(2, countItemsOutsideThePool());
+    }
 
-        try (ProxiedConnection connection = pool.checkout()) {
-            assertSame(events.connected.get(1), physical(connection), "the replacement is pooled like any other");
+    // ---- invalidation
+
+    @Test
+    void aConnectionInvalidatedByItsHolderIsReplacedAtTheNextCheckoutEveryTime() throws SQLException {
+        pool = create(settings().withPoolSize(1).withMaxOverflow(0));
+        Events events = new Events();
+        pool.addListener(events);
+
+        for (int round = 1; round <= 3; round++) {
+            ProxiedConnection connection = pool.checkout();
+            assertEquals(round, events.connected.size(), "round " + round + " opened a new physical connection");
+            Connection driver = physical(connection);
+            insertItem(connection, round);
+            connection.invalidate();
+            assertTrue(connection.isClosed());
+            assertTrue(driver.isClosed(), "hard invalidation closes the driver connection at once");
+            assertEquals(0, pool.status().open());
         }
-        assertEquals(2, events.connected.size());
-        assertEquals(1, countItemsOutsideThePool());
+        assertEquals(3, events.invalidated.get());
+        assertEquals(3, countItemsOutsideThePool(), "each holder's auto-committed row stayed");
     }
 
     // ---- helpers
@@ -329,6 +358,14 @@ class QueuePoolDerbyTest {
                 insert.setString(2, "item " + id);
                 insert.executeUpdate();
             }
+        }
+    }
+
+    private static void insertItem(Connection connection, int id) throws SQLException {
+        try (PreparedStatement insert = connection.prepareStatement("INSERT INTO items VALUES (?, ?)")) {
+            insert.setInt(1, id);
+            insert.setString(2, "item " + id);
+            insert.executeUpdate();
         }
     }
 

@@ -1,0 +1,220 @@
+package org.poolkit.queuepool.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.sql.Connection;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Named;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.poolkit.api.PoolEntry;
+import org.poolkit.queuepool.internal.QueuePoolFixture.Worker;
+
+/** The idle structures of the queue pool on their own: capacity, order, and lock-free concurrent use. */
+class IdleStructuresTest {
+
+    @Test
+    void ofPicksTheStructureForSizeAndOrder() {
+        assertInstanceOf(IdleQueue.class, IdleEntries.of(3, false));
+        assertInstanceOf(IdleStack.class, IdleEntries.of(3, true));
+        assertInstanceOf(UnboundedIdle.class, IdleEntries.of(0, false));
+        assertInstanceOf(UnboundedIdle.class, IdleEntries.of(0, true));
+    }
+
+    static Stream<Arguments> boundedOfThree() {
+        return Stream.of(Arguments.of(Named.of("IdleQueue", (Supplier<IdleEntries>) () -> new IdleQueue(3))),
+                Arguments.of(Named.of("IdleStack", (Supplier<IdleEntries>) () -> new IdleStack(3))));
+    }
+
+    static Stream<Arguments> allOfThree() {
+        return Stream.concat(boundedOfThree(), Stream.of(
+                Arguments.of(Named.of("UnboundedIdle FIFO", (Supplier<IdleEntries>) () -> new UnboundedIdle(false))),
+                Arguments.of(Named.of("UnboundedIdle LIFO", (Supplier<IdleEntries>) () -> new UnboundedIdle(true)))));
+    }
+
+    @ParameterizedTest
+    @MethodSource("boundedOfThree")
+    void boundedStructureRefusesAnOfferWhenFullAndTakesOneAgainAfterAPoll(Supplier<IdleEntries> make) {
+        IdleEntries idle = make.get();
+        List<Token> tokens = tokens(4);
+
+        for (int i = 0; i < 3; i++) {
+            assertTrue(idle.offer(tokens.get(i)));
+        }
+        assertFalse(idle.offer(tokens.get(3)), "a fourth entry in a structure of three");
+        assertEquals(3, idle.size());
+
+        idle.poll();
+        assertTrue(idle.offer(tokens.get(3)));
+        assertEquals(3, idle.size());
+    }
+
+    @ParameterizedTest
+    @MethodSource("allOfThree")
+    void emptyStructurePollsNull(Supplier<IdleEntries> make) {
+        IdleEntries idle = make.get();
+        assertNull(idle.poll());
+        idle.offer(tokens(1).get(0));
+        idle.poll();
+
+        assertNull(idle.poll());
+        assertEquals(0, idle.size());
+    }
+
+    @Test
+    void idleQueueHandsOutFirstInFirstOutAcrossTheWrapOfItsRing() {
+        IdleQueue idle = new IdleQueue(3);
+        List<Integer> polled = new ArrayList<>();
+        List<Integer> expected = new ArrayList<>();
+
+        // Fill, poll one, offer one into the freed slot, drain: four positions a round, so the ring's slots shift.
+        int next = 0;
+        for (int round = 0; round < 10; round++) {
+            for (int i = 0; i < 3; i++) {
+                assertTrue(idle.offer(new Token(next++)));
+            }
+            polled.add(((Token) idle.poll()).id());
+            assertTrue(idle.offer(new Token(next++)));
+            polled.addAll(drain(idle));
+        }
+        IntStream.range(0, next).forEach(expected::add);
+
+        assertEquals(expected, polled);
+    }
+
+    @Test
+    void idleStackHandsOutLastInFirstOut() {
+        IdleStack idle = new IdleStack(3);
+        tokens(3).forEach(idle::offer);
+
+        assertEquals(List.of(2, 1, 0), drain(idle));
+    }
+
+    @Test
+    void unboundedIdleNeverRefusesAndKeepsItsOrder() {
+        UnboundedIdle fifo = new UnboundedIdle(false);
+        UnboundedIdle lifo = new UnboundedIdle(true);
+        for (Token token : tokens(10_000)) {
+            assertTrue(fifo.offer(token));
+            assertTrue(lifo.offer(token));
+        }
+
+        assertEquals(10_000, fifo.size());
+        List<Integer> first = drain(fifo);
+        List<Integer> last = drain(lifo);
+        assertEquals(IntStream.range(0, 10_000).boxed().toList(), first);
+        assertEquals(IntStream.range(0, 10_000).map(i -> 9_999 - i).boxed().toList(), last);
+    }
+
+    /**
+     * Four threads each take an entry and give it back 100,000 times, over three entries in a structure of three:
+     * the structure keeps running empty and full. Each entry is held by one thread at a time, none is lost or
+     * duplicated, and the structure ends as it began.
+     */
+    @ParameterizedTest
+    @MethodSource("allOfThree")
+    void concurrentOfferAndPollNeitherLoseNorDuplicateAnEntry(Supplier<IdleEntries> make) {
+        IdleEntries idle = make.get();
+        List<Token> tokens = tokens(3);
+        tokens.forEach(idle::offer);
+        int threads = 4;
+        CyclicBarrier start = new CyclicBarrier(threads);
+        AtomicInteger heldTwice = new AtomicInteger();
+        AtomicInteger refused = new AtomicInteger();
+        List<Worker<Void>> workers = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            workers.add(Worker.start("idle-user-" + t, () -> {
+                start.await();
+                for (int cycles = 0; cycles < 100_000; ) {
+                    Token token = (Token) idle.poll();
+                    if (token == null) {
+                        Thread.yield();
+                        continue;
+                    }
+                    if (!token.held().compareAndSet(false, true)) {
+                        heldTwice.incrementAndGet();
+                    }
+                    Thread.onSpinWait();
+                    token.held().set(false);
+                    if (!idle.offer(token)) {
+                        refused.incrementAndGet();
+                    }
+                    cycles++;
+                }
+                return null;
+            }));
+        }
+        workers.forEach(Worker::join);
+
+        assertEquals(0, heldTwice.get(), "an entry was handed to two threads at once");
+        assertEquals(0, refused.get(), "an offer was refused though the structure cannot have been full");
+        assertEquals(3, idle.size());
+        List<Integer> left = drain(idle);
+        assertEquals(3, left.size());
+        assertEquals(new HashSet<>(List.of(0, 1, 2)), new HashSet<>(left));
+    }
+
+    private static List<Token> tokens(int n) {
+        return IntStream.range(0, n).mapToObj(Token::new).toList();
+    }
+
+    private static List<Integer> drain(IdleEntries idle) {
+        List<Integer> ids = new ArrayList<>();
+        for (PoolEntry entry = idle.poll(); entry != null; entry = idle.poll()) {
+            ids.add(((Token) entry).id());
+        }
+        return ids;
+    }
+
+    /** A pool entry reduced to an identity, and a flag a thread sets while it holds the entry. */
+    private record Token(int id, AtomicBoolean held) implements PoolEntry {
+
+        Token(int id) {
+            this(id, new AtomicBoolean());
+        }
+
+        @Override
+        public Connection connection() {
+            return null;
+        }
+
+        @Override
+        public Map<String, Object> info() {
+            return Map.of();
+        }
+
+        @Override
+        public Map<String, Object> entryInfo() {
+            return Map.of();
+        }
+
+        @Override
+        public void invalidate(Throwable reason) {
+        }
+
+        @Override
+        public void softInvalidate(Throwable reason) {
+        }
+
+        @Override
+        public boolean isCheckedOut() {
+            return held.get();
+        }
+    }
+}
