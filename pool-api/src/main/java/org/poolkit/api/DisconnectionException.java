@@ -19,6 +19,7 @@ public class DisconnectionException extends SQLRecoverableException {
      */
     public static final int ATTEMPTS = 3;
 
+    /** Whether every older connection is to be replaced too. */
     private final boolean invalidatesPool;
 
     /**

@@ -39,7 +39,20 @@ public record PoolSettings(String name, int poolSize, int maxOverflow, Duration 
     private static final PoolSettings DEFAULTS = new PoolSettings("poolkit", 5, 10, Duration.ofSeconds(30), false,
             NEVER, false, ResetStyle.ROLLBACK, Duration.ZERO);
 
-    /** Checks every value; see the class description. */
+    /**
+     * Checks every value; see the class description for what each means.
+     *
+     * @param name see {@link #name()}
+     * @param poolSize see {@link #poolSize()}
+     * @param maxOverflow see {@link #maxOverflow()}
+     * @param timeout see {@link #timeout()}
+     * @param useLifo see {@link #useLifo()}
+     * @param recycle see {@link #recycle()}
+     * @param prePing see {@link #prePing()}
+     * @param resetOnReturn see {@link #resetOnReturn()}
+     * @param leakDetectionThreshold see {@link #leakDetectionThreshold()}
+     * @throws IllegalArgumentException naming the property and the value, when one is out of range
+     */
     public PoolSettings {
         if (name == null || name.isBlank()) {
             throw new IllegalArgumentException("name must not be blank; was '" + name + "'");
@@ -83,55 +96,82 @@ public record PoolSettings(String name, int poolSize, int maxOverflow, Duration 
         return !leakDetectionThreshold.isZero();
     }
 
-    /** @param value the new name @return a copy with that name */
+    /**
+     * @param value the new name
+     * @return a copy with that name
+     */
     public PoolSettings withName(String value) {
         return new PoolSettings(value, poolSize, maxOverflow, timeout, useLifo, recycle, prePing, resetOnReturn,
                 leakDetectionThreshold);
     }
 
-    /** @param value the new {@code pool.size} @return a copy with that size */
+    /**
+     * @param value the new {@code pool.size}
+     * @return a copy with that size
+     */
     public PoolSettings withPoolSize(int value) {
         return new PoolSettings(name, value, maxOverflow, timeout, useLifo, recycle, prePing, resetOnReturn,
                 leakDetectionThreshold);
     }
 
-    /** @param value the new {@code max.overflow} @return a copy with that overflow */
+    /**
+     * @param value the new {@code max.overflow}
+     * @return a copy with that overflow
+     */
     public PoolSettings withMaxOverflow(int value) {
         return new PoolSettings(name, poolSize, value, timeout, useLifo, recycle, prePing, resetOnReturn,
                 leakDetectionThreshold);
     }
 
-    /** @param value the new {@code timeout} @return a copy with that timeout */
+    /**
+     * @param value the new {@code timeout}
+     * @return a copy with that timeout
+     */
     public PoolSettings withTimeout(Duration value) {
         return new PoolSettings(name, poolSize, maxOverflow, value, useLifo, recycle, prePing, resetOnReturn,
                 leakDetectionThreshold);
     }
 
-    /** @param value the new {@code use.lifo} @return a copy with that order */
+    /**
+     * @param value the new {@code use.lifo}
+     * @return a copy with that order
+     */
     public PoolSettings withUseLifo(boolean value) {
         return new PoolSettings(name, poolSize, maxOverflow, timeout, value, recycle, prePing, resetOnReturn,
                 leakDetectionThreshold);
     }
 
-    /** @param value the new {@code recycle}, negative for never @return a copy with that recycle age */
+    /**
+     * @param value the new {@code recycle}, negative for never
+     * @return a copy with that recycle age
+     */
     public PoolSettings withRecycle(Duration value) {
         return new PoolSettings(name, poolSize, maxOverflow, timeout, useLifo, value, prePing, resetOnReturn,
                 leakDetectionThreshold);
     }
 
-    /** @param value the new {@code pre.ping} @return a copy with pre-ping on or off */
+    /**
+     * @param value the new {@code pre.ping}
+     * @return a copy with pre-ping on or off
+     */
     public PoolSettings withPrePing(boolean value) {
         return new PoolSettings(name, poolSize, maxOverflow, timeout, useLifo, recycle, value, resetOnReturn,
                 leakDetectionThreshold);
     }
 
-    /** @param value the new {@code reset.on.return} @return a copy with that reset style */
+    /**
+     * @param value the new {@code reset.on.return}
+     * @return a copy with that reset style
+     */
     public PoolSettings withResetOnReturn(ResetStyle value) {
         return new PoolSettings(name, poolSize, maxOverflow, timeout, useLifo, recycle, prePing, value,
                 leakDetectionThreshold);
     }
 
-    /** @param value the new {@code leak.detection.threshold}, zero for off @return a copy with that threshold */
+    /**
+     * @param value the new {@code leak.detection.threshold}, zero for off
+     * @return a copy with that threshold
+     */
     public PoolSettings withLeakDetectionThreshold(Duration value) {
         return new PoolSettings(name, poolSize, maxOverflow, timeout, useLifo, recycle, prePing, resetOnReturn,
                 value);

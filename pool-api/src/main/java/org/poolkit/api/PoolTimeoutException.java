@@ -11,6 +11,7 @@ public class PoolTimeoutException extends SQLTransientConnectionException {
 
     private static final long serialVersionUID = 1L;
 
+    /** The counts when the wait ended. */
     private final PoolStatus status;
 
     /**

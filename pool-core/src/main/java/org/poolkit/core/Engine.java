@@ -17,7 +17,6 @@ import org.poolkit.api.PoolSettings;
 import org.poolkit.api.PoolStatus;
 import org.poolkit.api.ProxiedConnection;
 import org.poolkit.api.ResetState;
-import org.poolkit.api.ResetStyle;
 import org.poolkit.api.spi.PoolContext;
 import org.poolkit.api.spi.PoolStrategy;
 import org.poolkit.api.spi.PoolStrategyProvider;
@@ -51,12 +50,12 @@ final class Engine implements Pool {
     private final LongSupplier clock;
     private final Listeners listeners;
     private final Connector connector;
+    private final Reset reset;
     private final LeakDetector leaks;
     private final PoolStrategy strategy;
 
     private final boolean prePing;
     private final long recycleNanos;
-    private final ResetStyle resetStyle;
 
     // Every entry the strategy holds or has handed out. A checked-out entry is otherwise reachable only from its
     // handle, and a leaked handle must not take its entry, and the leak tracker, down with it.
@@ -73,10 +72,10 @@ final class Engine implements Pool {
         this.clock = require("clock", clock);
         this.listeners = new Listeners(settings.name());
         this.connector = new Connector(settings.name(), creator, clock, listeners);
+        this.reset = new Reset(settings.name(), settings.resetOnReturn(), listeners);
         this.leaks = new LeakDetector(this, settings.leakDetectionThreshold().toNanos());
         this.prePing = settings.prePing();
         this.recycleNanos = settings.recycles() ? settings.recycle().toNanos() : -1;
-        this.resetStyle = settings.resetOnReturn();
         this.strategy = provider.create(new Context());
     }
 
@@ -272,12 +271,12 @@ final class Engine implements Pool {
         }
     }
 
-    // ---- checkin, reset and the handle's other exits
+    // ---- checkin and the handle's other exits
 
     void checkin(Entry entry, boolean leaked) {
         Connection driver = entry.connection();
         if (driver != null) {
-            reset(entry, driver, leaked ? LEAKED : RETURNED);
+            reset.returned(entry, driver, leaked ? LEAKED : RETURNED);
         } else {
             entry.statements.clear();
         }
@@ -299,36 +298,6 @@ final class Engine implements Pool {
         checkin(entry, true);
     }
 
-    /** Readies a returned connection for the next holder, or invalidates it if that fails. Never throws. */
-    private void reset(Entry entry, Connection driver, ResetState state) {
-        try {
-            if (entry.statements.size() != 0) {
-                SQLException leftOpen = entry.statements.closeAll();
-                if (leftOpen != null) {
-                    throw leftOpen;
-                }
-            }
-            if (!listeners.isEmpty()) {
-                listeners.reset(driver, entry, state);
-            }
-            if (!entry.autoCommit) {
-                endTransaction(driver);
-            }
-            entry.restoreDefaults(driver);
-        } catch (SQLException | RuntimeException e) {
-            LOG.warn("Pool '{}': resetting a returned connection failed; invalidating it", name(), e);
-            entry.invalidate(e);
-        }
-    }
-
-    private void endTransaction(Connection driver) throws SQLException {
-        if (resetStyle == ResetStyle.ROLLBACK) {
-            driver.rollback();
-        } else if (resetStyle == ResetStyle.COMMIT) {
-            driver.commit();
-        }
-    }
-
     /** @return false when the entry's connection was invalidated meanwhile: there is nothing left to detach */
     boolean detach(Entry entry, Connection driver) {
         if (entry.connection() != driver || entry.release() != driver) {
@@ -346,16 +315,7 @@ final class Engine implements Pool {
     }
 
     void closeDetached(Connection driver, boolean autoCommit) {
-        try {
-            if (!listeners.isEmpty()) {
-                listeners.reset(driver, null, TERMINATED);
-            }
-            if (!autoCommit) {
-                endTransaction(driver);
-            }
-        } catch (SQLException | RuntimeException e) {
-            LOG.debug("Pool '{}': resetting a detached connection before closing it failed", name(), e);
-        }
+        reset.detached(driver, autoCommit, TERMINATED);
         if (!listeners.isEmpty()) {
             listeners.closeDetached(driver);
         }
