@@ -394,5 +394,10 @@ final class Engine implements Pool {
         public int openConnections() {
             return connector.open();
         }
+
+        @Override
+        public long nanoTime() {
+            return clock.getAsLong();
+        }
     }
 }

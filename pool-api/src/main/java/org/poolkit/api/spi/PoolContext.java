@@ -37,4 +37,12 @@ public interface PoolContext {
 
     /** @return the driver connections the pool has open now */
     int openConnections();
+
+    /**
+     * The pool's clock. Strategies measure their waits by it rather than by {@link System#nanoTime()}, so that tests
+     * can move time by hand; a waiting thread still parks in real time and must re-read the clock when it wakes.
+     *
+     * @return a monotonic time in nanoseconds
+     */
+    long nanoTime();
 }

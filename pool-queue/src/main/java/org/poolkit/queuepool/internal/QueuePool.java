@@ -40,7 +40,7 @@ final class QueuePool implements PoolStrategy {
     private final Duration timeout;
     private final long timeoutNanos;
     private final IdleEntries idle;
-    private final Waiters waiters = new Waiters();
+    private final Waiters waiters;
     // SQLAlchemy's overflow: entries that exist or are being opened, minus pool.size.
     private final AtomicInteger overflow;
     private final Waiters.Supply supply = this::nextGrant;
@@ -54,6 +54,7 @@ final class QueuePool implements PoolStrategy {
         this.timeoutNanos = saturatedNanos(timeout);
         this.idle = IdleEntries.of(size, settings.useLifo());
         this.overflow = new AtomicInteger(-size);
+        this.waiters = new Waiters(context::nanoTime);
     }
 
     @Override
@@ -67,7 +68,7 @@ final class QueuePool implements PoolStrategy {
                 return openInReservedSlot();
             }
         }
-        return await(System.nanoTime() + timeoutNanos);
+        return await(context.nanoTime() + timeoutNanos);
     }
 
     @Override
@@ -169,7 +170,7 @@ final class QueuePool implements PoolStrategy {
         return new PoolTimeoutException(message, status);
     }
 
-    /** Nanoseconds, capped at a century so that a deadline computed from {@code System.nanoTime()} cannot wrap. */
+    /** Nanoseconds, capped at a century so that a deadline computed from the pool's clock cannot wrap. */
     private static long saturatedNanos(Duration duration) {
         return duration.compareTo(CENTURY) > 0 ? CENTURY.toNanos() : duration.toNanos();
     }

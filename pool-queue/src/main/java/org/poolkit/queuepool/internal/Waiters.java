@@ -3,6 +3,7 @@ package org.poolkit.queuepool.internal;
 import java.util.ArrayDeque;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.LongSupplier;
 
 import org.poolkit.api.PoolEntry;
 
@@ -23,9 +24,18 @@ final class Waiters {
         Object next();
     }
 
+    private final LongSupplier clock;
     private final ReentrantLock lock = new ReentrantLock();
     private final ArrayDeque<Waiter> queue = new ArrayDeque<>();
     private volatile int count;
+
+    /**
+     * @param clock the pool's clock, which deadlines are measured by; re-read whenever a waiter wakes, so a test
+     *              that moves it and unparks the waiter ends the wait without real time passing
+     */
+    Waiters(LongSupplier clock) {
+        this.clock = clock;
+    }
 
     /** @return whether anyone waits; a plain volatile read, for the hot path */
     boolean any() {
@@ -77,7 +87,7 @@ final class Waiters {
      * Queues the calling thread, serves the queue once (what became free before we queued is not lost), and waits
      * until granted or until the deadline.
      *
-     * @param deadline  in {@link System#nanoTime()} terms
+     * @param deadline  by the pool's clock
      * @param supply    what may be granted
      * @return the grant: an entry or {@link #CREATE}
      * @throws InterruptedException when interrupted while waiting; nothing was granted
@@ -98,7 +108,7 @@ final class Waiters {
             if (grant != null) {
                 return grant;
             }
-            long remaining = deadline - System.nanoTime();
+            long remaining = deadline - clock.getAsLong();
             boolean interrupted = Thread.interrupted();
             if (remaining <= 0 || interrupted) {
                 Object late = withdraw(waiter);

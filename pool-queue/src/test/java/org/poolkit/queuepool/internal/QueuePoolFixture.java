@@ -184,6 +184,11 @@ final class QueuePoolFixture {
             thread.interrupt();
         }
 
+        /** Wakes the worker if it is parked, as a moved clock needs it to re-read the time. */
+        void unpark() {
+            LockSupport.unpark(thread);
+        }
+
         /** @return what the task returned; fails if it threw or did not finish within {@link #BOUND} */
         T join() {
             try {

@@ -35,6 +35,8 @@ import org.poolkit.api.PoolTimeoutException;
 import org.poolkit.api.ProxiedConnection;
 import org.poolkit.queuepool.internal.QueuePoolFixture.Counts;
 import org.poolkit.queuepool.internal.QueuePoolFixture.Worker;
+import org.poolkit.core.Pools;
+import org.poolkit.testkit.FakeClock;
 import org.poolkit.testkit.StubConnection;
 import org.poolkit.testkit.StubDriver;
 
@@ -71,6 +73,26 @@ class QueuePoolTimeoutTest {
         assertEquals(counts(3, 0, 0, 3), counts(pool), "the failed checkout left nothing behind");
         assertEquals(0, pool.status().waiting());
         assertEquals(3, driver.connectAttempts());
+    }
+
+    @Test
+    void timeoutIsMeasuredByThePoolsClockNotByTheWallClock() throws Exception {
+        FakeClock clock = new FakeClock();
+        Pool pool = Pools.create("queue", driver, settings(1, 0).withTimeout(Duration.ofHours(1)), clock);
+        pool.checkout();
+        Worker<ProxiedConnection> waiter = Worker.start("waiter", pool::checkout);
+        awaitWaiting(pool, 1);
+
+        clock.advance(Duration.ofMinutes(59));
+        waiter.unpark();
+        assertFalse(waiter.isDone(), "an hour's timeout is not over after 59 minutes");
+        clock.advance(Duration.ofMinutes(2));
+        waiter.unpark();
+
+        Throwable failure = waiter.failure();
+        assertInstanceOf(PoolTimeoutException.class, failure);
+        assertTrue(failure.getMessage().contains("timeout 3600.00"), failure.getMessage());
+        assertEquals(counts(1, 0, 0, 1), counts(pool));
     }
 
     @Test
