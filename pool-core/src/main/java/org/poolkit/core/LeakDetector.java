@@ -119,7 +119,11 @@ final class LeakDetector {
         }
     }
 
-    /** The one thread that reports held checkouts; made on first use, so pools without a threshold never start it. */
+    /**
+     * The one thread that reports held checkouts. Made on first use, so pools without a threshold never start it,
+     * and gone after a quiet spell with nothing to watch, so that it does not outlive its bundle in OSGi. (A pool
+     * executor's lone thread does not time out while tasks are queued, so no report is stranded.)
+     */
     private static final class Timer {
 
         static final ScheduledThreadPoolExecutor EXECUTOR = new ScheduledThreadPoolExecutor(1, runnable -> {
@@ -130,6 +134,8 @@ final class LeakDetector {
 
         static {
             EXECUTOR.setRemoveOnCancelPolicy(true);
+            EXECUTOR.setKeepAliveTime(30, TimeUnit.SECONDS);
+            EXECUTOR.allowCoreThreadTimeOut(true);
         }
     }
 }
