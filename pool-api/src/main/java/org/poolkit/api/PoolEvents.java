@@ -59,7 +59,10 @@ public interface PoolEvents {
     }
 
     /**
-     * A connection is about to be handed out, after pre-ping. Runs for every checkout.
+     * A connection is about to be handed out, after pre-ping. Runs for every checkout. The listener may query
+     * through {@code proxy}. Closing the proxy here does nothing and detaching it is refused; invalidating it or the
+     * entry, a driver error through it that means the connection is dead, and throwing
+     * {@link DisconnectionException} all have the connection replaced before the caller gets it.
      *
      * @param connection the driver connection
      * @param entry      its entry

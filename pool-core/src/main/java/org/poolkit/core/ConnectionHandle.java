@@ -1,5 +1,6 @@
 package org.poolkit.core;
 
+import java.lang.ref.Reference;
 import java.sql.Array;
 import java.sql.Blob;
 import java.sql.CallableStatement;
@@ -38,6 +39,8 @@ final class ConnectionHandle implements ProxiedConnection {
     private final Engine engine;
     private Entry entry;
     private Connection delegate;
+    // True while checkout listeners hold the handle: the checkout, not the handle, then decides the entry's fate.
+    private boolean checkingOut = true;
     private boolean invalidated;
     // Set by detach(): the handle then owns the driver connection and the little state its close() needs.
     private boolean detached;
@@ -52,8 +55,20 @@ final class ConnectionHandle implements ProxiedConnection {
 
     // ---- the pool's side of the handle
 
+    /** The checkout is complete: from now on the holder owns the handle. */
+    void handedOut() {
+        checkingOut = false;
+    }
+
+    /**
+     * Checks the entry in. The reachability fence keeps the handle alive until the checkin has ended the checkout,
+     * so the leak detector cannot take the same entry back meanwhile.
+     */
     @Override
     public void close() {
+        if (checkingOut) {
+            return;
+        }
         if (detached) {
             Connection driver = delegate;
             if (driver != null) {
@@ -69,7 +84,11 @@ final class ConnectionHandle implements ProxiedConnection {
         }
         entry = null;
         delegate = null;
-        engine.checkin(held, false);
+        try {
+            engine.checkin(held, false);
+        } finally {
+            Reference.reachabilityFence(this);
+        }
     }
 
     @Override
@@ -91,11 +110,19 @@ final class ConnectionHandle implements ProxiedConnection {
             return;
         }
         Entry held = entry;
+        if (checkingOut) {
+            held.invalidate(reason);
+            return;
+        }
         delegate = null;
         entry = null;
         invalidated = true;
         held.invalidate(reason);
-        engine.checkin(held, false);
+        try {
+            engine.checkin(held, false);
+        } finally {
+            Reference.reachabilityFence(this);
+        }
     }
 
     @Override
@@ -111,10 +138,20 @@ final class ConnectionHandle implements ProxiedConnection {
         if (detached) {
             return;
         }
+        if (checkingOut) {
+            throw new SQLException("A connection cannot be detached by a checkout listener (pool '" + engine.name()
+                    + "')", "55000");
+        }
         Entry held = entry;
         boolean autoCommit = held.autoCommit;
         Map<String, Object> info = new HashMap<>(held.info());
-        if (!engine.detach(held, driver)) {
+        boolean detachedNow;
+        try {
+            detachedNow = engine.detach(held, driver);
+        } finally {
+            Reference.reachabilityFence(this);
+        }
+        if (!detachedNow) {
             throw new SQLException("Connection was invalidated; nothing to detach (pool '" + engine.name() + "')",
                     "08003");
         }
@@ -164,11 +201,20 @@ final class ConnectionHandle implements ProxiedConnection {
         Entry held = entry;
         // Only an error of the entry's current connection speaks for the server: after the entry was invalidated,
         // the closed connection's complaints say nothing about the others.
-        if (held != null && delegate != null && held.connection() == delegate && Disconnects.isDisconnect(e)) {
-            delegate = null;
-            entry = null;
-            invalidated = true;
+        if (held == null || delegate == null || held.connection() != delegate || !Disconnects.isDisconnect(e)) {
+            return e;
+        }
+        if (checkingOut) {
+            engine.disconnectedDuringCheckout(held, e);
+            return e;
+        }
+        delegate = null;
+        entry = null;
+        invalidated = true;
+        try {
             engine.disconnected(held, e);
+        } finally {
+            Reference.reachabilityFence(this);
         }
         return e;
     }

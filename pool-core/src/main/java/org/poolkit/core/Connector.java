@@ -49,7 +49,7 @@ final class Connector {
         open.incrementAndGet();
         try {
             entry.attach(opened, clock.getAsLong(), generation);
-        } catch (SQLException | RuntimeException e) {
+        } catch (SQLException | RuntimeException | Error e) {
             closeQuietly(opened);
             open.decrementAndGet();
             throw e;

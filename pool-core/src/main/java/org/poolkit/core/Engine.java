@@ -109,15 +109,17 @@ final class Engine implements Pool {
         Entry entry = (Entry) strategy.checkout();
         boolean fresh = entry.fresh;
         entry.fresh = false;
-        if (fresh ? entry.connection() == null : isStale(entry)) {
-            reconnect(entry);
+        Connection driver = entry.connection();
+        if (driver == null || !fresh && isStale(entry)) {
+            driver = reconnect(entry);
             fresh = true;
         }
-        ConnectionHandle handle = new ConnectionHandle(this, entry, entry.connection());
+        ConnectionHandle handle = new ConnectionHandle(this, entry, driver);
         entry.beginCheckout(leaks.track(handle, entry));
         if (prePing || !listeners.isEmpty()) {
             runCheckoutChecks(entry, handle, fresh);
         }
+        handle.handedOut();
         return handle;
     }
 
@@ -165,9 +167,6 @@ final class Engine implements Pool {
 
     /** Whether the entry must connect anew before it is handed out, and why (for the log). */
     private boolean isStale(Entry entry) {
-        if (entry.connection() == null) {
-            return true;
-        }
         if (entry.generation < generation.get()) {
             LOG.debug("Pool '{}': {} is older than the last pool invalidation; recycling", name(), entry);
             return true;
@@ -184,7 +183,7 @@ final class Engine implements Pool {
     }
 
     /** Replaces the entry's connection; if that fails the entry goes back to the strategy empty. */
-    private void reconnect(Entry entry) throws SQLException {
+    private Connection reconnect(Entry entry) throws SQLException {
         Connection old = entry.release();
         if (old != null) {
             connector.close(entry, old);
@@ -197,12 +196,14 @@ final class Engine implements Pool {
         }
         // This checkout uses the new connection: only the next one may treat it as fresh from the pool.
         entry.fresh = false;
+        return entry.connection();
     }
 
     /**
      * Pre-ping and the {@code checkout} listeners. A {@link DisconnectionException} replaces the connection and
      * starts over, up to {@value DisconnectionException#ATTEMPTS} attempts; any other failure invalidates the
-     * connection, returns the entry and reaches the caller.
+     * connection, returns the entry and reaches the caller. A connection that is gone by the end (a listener
+     * invalidated it, or a driver error through the proxy did) counts as reported disconnected.
      */
     private void runCheckoutChecks(Entry entry, ConnectionHandle handle, boolean fresh) throws SQLException {
         boolean skipPing = fresh;
@@ -213,6 +214,10 @@ final class Engine implements Pool {
                     ping(driver);
                 }
                 listeners.checkout(driver, entry, handle);
+                if (driver == null || entry.connection() != driver) {
+                    throw new DisconnectionException("Pool '" + name() + "': the connection was invalidated during "
+                            + "its checkout");
+                }
                 return;
             } catch (DisconnectionException e) {
                 if (e.invalidatesPool()) {
@@ -237,6 +242,9 @@ final class Engine implements Pool {
     }
 
     private void ping(Connection driver) throws DisconnectionException {
+        if (driver == null) {
+            throw new DisconnectionException("Pool '" + name() + "': the connection was invalidated before its ping");
+        }
         boolean valid;
         try {
             valid = driver.isValid(pingTimeoutSeconds());
@@ -256,11 +264,14 @@ final class Engine implements Pool {
 
     /** Gives back an entry whose checkout failed; its connection has already been dealt with. */
     private void checkinFailed(Entry entry) {
-        endCheckout(entry);
-        if (!listeners.isEmpty()) {
-            listeners.checkin(entry.connection(), entry);
+        try {
+            endCheckout(entry);
+            if (!listeners.isEmpty()) {
+                listeners.checkin(entry.connection(), entry);
+            }
+        } finally {
+            strategy.checkin(entry);
         }
-        strategy.checkin(entry);
     }
 
     private void endCheckout(Entry entry) {
@@ -273,25 +284,44 @@ final class Engine implements Pool {
 
     // ---- checkin and the handle's other exits
 
+    /**
+     * Resets the entry and gives it back to the strategy. Whatever a listener or driver throws — an
+     * {@link AssertionError} from a test's listener, say — the entry still goes back, invalidated if its reset did
+     * not finish, and the throwable then reaches the holder's {@code close()}.
+     */
     void checkin(Entry entry, boolean leaked) {
-        Connection driver = entry.connection();
-        if (driver != null) {
-            reset.returned(entry, driver, leaked ? LEAKED : RETURNED);
-        } else {
-            entry.statements.clear();
-        }
-        endCheckout(entry);
-        Connection after = entry.connection();
-        if (!listeners.isEmpty()) {
-            listeners.checkin(after, entry);
-        }
-        if (after != null && entry.generation < closeOnCheckinBelow) {
-            Connection released = entry.release();
-            if (released != null) {
-                connector.close(entry, released);
+        int disposedBelow = closeOnCheckinBelow;
+        boolean resetDone = false;
+        try {
+            Connection driver = entry.connection();
+            if (driver != null) {
+                reset.returned(entry, driver, leaked ? LEAKED : RETURNED);
+            } else {
+                entry.statements.clear();
             }
+            resetDone = true;
+            endCheckout(entry);
+            Connection after = entry.connection();
+            if (!listeners.isEmpty()) {
+                listeners.checkin(after, entry);
+            }
+            if (after != null && entry.generation < disposedBelow) {
+                Connection released = entry.release();
+                if (released != null) {
+                    connector.close(entry, released);
+                }
+            }
+        } finally {
+            if (!resetDone) {
+                entry.invalidate(null);
+                endCheckout(entry);
+            }
+            strategy.checkin(entry);
         }
-        strategy.checkin(entry);
+        if (closeOnCheckinBelow != disposedBelow) {
+            // dispose() ran while this entry was on its way back and may have drained the pool before it arrived.
+            strategy.dispose();
+        }
     }
 
     void checkinLeaked(Entry entry) {
@@ -306,10 +336,13 @@ final class Engine implements Pool {
         connector.forget();
         // The statements left with the connection: the holder may still use them.
         entry.statements.clear();
-        endCheckout(entry);
-        strategy.checkin(entry);
-        if (!listeners.isEmpty()) {
-            listeners.detach(driver, entry);
+        try {
+            endCheckout(entry);
+            if (!listeners.isEmpty()) {
+                listeners.detach(driver, entry);
+            }
+        } finally {
+            strategy.checkin(entry);
         }
         return true;
     }
@@ -322,12 +355,17 @@ final class Engine implements Pool {
         connector.closeQuietly(driver);
     }
 
-    /** A driver error said the held connection is dead: replace it and every older one. */
+    /** A driver error said the held connection is dead: replace it and every older one, and take the entry back. */
     void disconnected(Entry entry, SQLException cause) {
+        disconnectedDuringCheckout(entry, cause);
+        checkin(entry, false);
+    }
+
+    /** As {@link #disconnected}, but the checkout in progress keeps the entry and deals with it. */
+    void disconnectedDuringCheckout(Entry entry, SQLException cause) {
         LOG.debug("Pool '{}': {} reported a disconnect (SQLState {})", name(), entry, cause.getSQLState());
         invalidatePool(entry);
         entry.invalidate(cause);
-        checkin(entry, false);
     }
 
     // ---- invalidation, called by Entry
