@@ -1,54 +1,86 @@
 package org.poolkit.queuepool.internal;
 
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
 
 import org.poolkit.api.PoolEntry;
 
 /**
- * Idle entries first in, first out, at most {@code capacity} of them: a ring of {@link Cells} with a head and a tail
- * counter. Thread-safe, lock-free, no allocation.
+ * Idle entries first in, first out, at most {@code capacity} of them: Dmitry Vyukov's bounded queue, a ring whose
+ * cells carry a sequence number that says whether the cell is ready for the next put or the next take.
+ *
+ * <p>A take never waits for a put in progress: it reports the queue empty, and the pool's slow path copes (it
+ * opens a connection if the limits allow, or waits, and the put then serves it). A put waits only in the rare case
+ * that the cell it needs is still being emptied by a taker a whole lap behind; the ring has twice the capacity's
+ * cells to make that lap long. Thread-safe, lock-free for takes, no allocation.
  */
 final class IdleQueue implements IdleEntries {
 
-    private final Cells cells;
+    private final int capacity;
+    private final int mask;
+    private final PoolEntry[] entries;
+    private final AtomicLongArray sequences;
     private final AtomicLong head = new AtomicLong();
     private final AtomicLong tail = new AtomicLong();
 
     IdleQueue(int capacity) {
-        cells = new Cells(capacity);
+        this.capacity = capacity;
+        int cells = Integer.highestOneBit(Math.max(2, capacity) * 2 - 1) << 1;
+        this.mask = cells - 1;
+        this.entries = new PoolEntry[cells];
+        this.sequences = new AtomicLongArray(cells);
+        for (int i = 0; i < cells; i++) {
+            sequences.set(i, i);
+        }
     }
 
     @Override
     public PoolEntry poll() {
-        long taken;
-        do {
-            taken = head.get();
-            if (taken >= tail.get()) {
+        while (true) {
+            long position = head.get();
+            int cell = (int) position & mask;
+            long ready = sequences.get(cell) - (position + 1);
+            if (ready < 0) {
                 return null;
             }
-        } while (!head.compareAndSet(taken, taken + 1));
-        return cells.take(slot(taken));
+            if (ready == 0 && head.compareAndSet(position, position + 1)) {
+                PoolEntry entry = entries[cell];
+                entries[cell] = null;
+                sequences.lazySet(cell, position + mask + 1);
+                return entry;
+            }
+        }
     }
 
     @Override
     public boolean offer(PoolEntry entry) {
-        long placed;
-        do {
-            placed = tail.get();
-            if (placed - head.get() >= cells.capacity()) {
+        for (int spins = 0; ; ) {
+            long position = tail.get();
+            if (position - head.get() >= capacity) {
                 return false;
             }
-        } while (!tail.compareAndSet(placed, placed + 1));
-        cells.put(slot(placed), entry);
-        return true;
+            int cell = (int) position & mask;
+            long ready = sequences.get(cell) - position;
+            if (ready == 0) {
+                if (tail.compareAndSet(position, position + 1)) {
+                    entries[cell] = entry;
+                    sequences.lazySet(cell, position + 1);
+                    return true;
+                }
+            } else if (ready < 0) {
+                // A taker a lap behind has claimed this cell and not emptied it yet: a few instructions, unless
+                // it was descheduled, in which case give it the processor.
+                if (++spins < 64) {
+                    Thread.onSpinWait();
+                } else {
+                    Thread.yield();
+                }
+            }
+        }
     }
 
     @Override
     public int size() {
         return (int) Math.max(0, tail.get() - head.get());
-    }
-
-    private int slot(long position) {
-        return (int) (position % cells.capacity());
     }
 }
