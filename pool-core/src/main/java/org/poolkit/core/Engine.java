@@ -28,13 +28,18 @@ import org.slf4j.LoggerFactory;
  * invalidation, detach, dispose, events and leak detection. The strategy only yields and takes back entries.
  *
  * <p>Thread-safe. The checkout and checkin paths take no lock, read the clock only when {@code recycle} or leak
- * detection asks for it, and allocate only the handle and its leak tracker.
+ * detection asks for it, and allocate only the handle and its leak tracker. (With {@code leak.detection.threshold}
+ * set, each checkout also schedules its leak report on the shared timer, whose queue has a lock: a debugging aid.)
  *
  * <p>Where SQLAlchemy has a quirk we do better, and say so: counts stay exact after {@link #dispose()} (SQLAlchemy
- * resets its overflow counter with connections still out); a checkout tries {@value DisconnectionException#ATTEMPTS}
- * connections before giving up, as SQLAlchemy documents (its code tries two); a connection whose {@code connect}
- * listener fails on a new entry is closed (SQLAlchemy drops it open); and pool invalidation is a generation counter,
- * not a timestamp, so it cannot miss a connection opened in the same clock tick.
+ * resets its overflow counter with connections still out), and connections checked out at the time are closed when
+ * they come back rather than pooled; a checkout tries {@value DisconnectionException#ATTEMPTS} connections before
+ * giving up, as SQLAlchemy documents (its code tries two); a connection whose {@code connect} listener fails on a new
+ * entry is closed (SQLAlchemy drops it open); a connection that a checkout listener invalidates is replaced before the
+ * caller gets it (SQLAlchemy hands out the dead one); an exception from {@code isValid} during pre-ping counts as a
+ * dead connection, not as an error for the caller; and pool invalidation is a generation counter, not a timestamp,
+ * so it cannot miss a connection opened in the same clock tick. Whatever a listener throws, even an {@link Error},
+ * the entry goes back to the strategy.
  */
 final class Engine implements Pool {
 
