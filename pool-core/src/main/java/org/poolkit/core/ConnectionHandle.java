@@ -234,19 +234,26 @@ final class ConnectionHandle implements ProxiedConnection {
         return statement;
     }
 
-    /** Records a change of a restorable property, remembering its value from before the first change. */
-    private Connection beforeChange(int property) throws SQLException {
-        Connection driver = conn();
-        if (entry != null) {
-            entry.beforeChange(property, driver);
+    /** A change of a restorable property: the value it had before the first change is remembered for checkin. */
+    private void change(int property, DriverCall call) throws SQLException {
+        try {
+            Connection driver = conn();
+            if (entry != null) {
+                entry.beforeChange(property, driver);
+            }
+            call.run(driver);
+        } catch (SQLException e) {
+            throw checkException(e);
         }
-        return driver;
-    }
-
-    private void changed(int property) {
         if (entry != null) {
             entry.dirty |= property;
         }
+    }
+
+    /** A call on the driver connection. */
+    @FunctionalInterface
+    private interface DriverCall {
+        void run(Connection driver) throws SQLException;
     }
 
     // ---- state the pool restores at checkin
@@ -267,52 +274,27 @@ final class ConnectionHandle implements ProxiedConnection {
 
     @Override
     public void setTransactionIsolation(int level) throws SQLException {
-        try {
-            beforeChange(Entry.ISOLATION).setTransactionIsolation(level);
-        } catch (SQLException e) {
-            throw checkException(e);
-        }
-        changed(Entry.ISOLATION);
+        change(Entry.ISOLATION, driver -> driver.setTransactionIsolation(level));
     }
 
     @Override
     public void setReadOnly(boolean readOnly) throws SQLException {
-        try {
-            beforeChange(Entry.READ_ONLY).setReadOnly(readOnly);
-        } catch (SQLException e) {
-            throw checkException(e);
-        }
-        changed(Entry.READ_ONLY);
+        change(Entry.READ_ONLY, driver -> driver.setReadOnly(readOnly));
     }
 
     @Override
     public void setCatalog(String catalog) throws SQLException {
-        try {
-            beforeChange(Entry.CATALOG).setCatalog(catalog);
-        } catch (SQLException e) {
-            throw checkException(e);
-        }
-        changed(Entry.CATALOG);
+        change(Entry.CATALOG, driver -> driver.setCatalog(catalog));
     }
 
     @Override
     public void setSchema(String schema) throws SQLException {
-        try {
-            beforeChange(Entry.SCHEMA).setSchema(schema);
-        } catch (SQLException e) {
-            throw checkException(e);
-        }
-        changed(Entry.SCHEMA);
+        change(Entry.SCHEMA, driver -> driver.setSchema(schema));
     }
 
     @Override
     public void setNetworkTimeout(Executor executor, int milliseconds) throws SQLException {
-        try {
-            beforeChange(Entry.NETWORK_TIMEOUT).setNetworkTimeout(executor, milliseconds);
-        } catch (SQLException e) {
-            throw checkException(e);
-        }
-        changed(Entry.NETWORK_TIMEOUT);
+        change(Entry.NETWORK_TIMEOUT, driver -> driver.setNetworkTimeout(executor, milliseconds));
     }
 
     @Override
