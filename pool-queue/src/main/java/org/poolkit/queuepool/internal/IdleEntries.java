@@ -12,6 +12,9 @@ interface IdleEntries {
     PoolEntry poll();
 
     /**
+     * Adds an entry, visibly to every thread before the method returns: a full fence, which the pool's check for
+     * waiters right after it relies on.
+     *
      * @param entry an entry coming back
      * @return false when the pool already keeps as many idle entries as it may; the caller discards the entry
      */

@@ -64,7 +64,10 @@ final class IdleQueue implements IdleEntries {
             if (ready == 0) {
                 if (tail.compareAndSet(position, position + 1)) {
                     entries[cell] = entry;
-                    sequences.lazySet(cell, position + 1);
+                    // A full (volatile) store, not a lazy one: the pool reads its waiter count right after an
+                    // offer, and that read must not pass this publication, or a waiter that polled in between could
+                    // miss the entry and sleep to its timeout.
+                    sequences.set(cell, position + 1);
                     return true;
                 }
             } else if (ready < 0) {
