@@ -117,11 +117,14 @@ final class ConnectionHandle implements ProxiedConnection {
         delegate = null;
         entry = null;
         invalidated = true;
-        held.invalidate(reason);
         try {
-            engine.checkin(held, false);
+            held.invalidate(reason);
         } finally {
-            Reference.reachabilityFence(this);
+            try {
+                engine.checkin(held, false);
+            } finally {
+                Reference.reachabilityFence(this);
+            }
         }
     }
 

@@ -82,11 +82,14 @@ final class Connector {
 
     /** Closes a driver connection the entry has let go of; fires {@code close}. */
     void close(Entry entry, Connection driver) {
-        if (!listeners.isEmpty()) {
-            listeners.close(driver, entry);
+        try {
+            if (!listeners.isEmpty()) {
+                listeners.close(driver, entry);
+            }
+        } finally {
+            closeQuietly(driver);
+            open.decrementAndGet();
         }
-        closeQuietly(driver);
-        open.decrementAndGet();
     }
 
     /** Stops counting a connection that left the pool for good (detach). */

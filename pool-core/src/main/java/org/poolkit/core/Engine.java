@@ -362,8 +362,11 @@ final class Engine implements Pool {
 
     /** A driver error said the held connection is dead: replace it and every older one, and take the entry back. */
     void disconnected(Entry entry, SQLException cause) {
-        disconnectedDuringCheckout(entry, cause);
-        checkin(entry, false);
+        try {
+            disconnectedDuringCheckout(entry, cause);
+        } finally {
+            checkin(entry, false);
+        }
     }
 
     /** As {@link #disconnected}, but the checkout in progress keeps the entry and deals with it. */

@@ -127,6 +127,26 @@ class RaceRegressionTest {
     }
 
     @Test
+    void errorFromAnInvalidateListenerReachesTheHolderAndTheEntryStillGoesBack() throws SQLException {
+        Pool pool = TestPools.create(driver);
+        AtomicBoolean armed = new AtomicBoolean(true);
+        pool.addListener(new PoolEvents() {
+            @Override
+            public void invalidate(Connection connection, PoolEntry entry, Throwable reason) {
+                if (armed.getAndSet(false)) {
+                    throw new AssertionError("a test's assertion inside a listener");
+                }
+            }
+        });
+
+        ProxiedConnection connection = pool.checkout();
+        assertThrows(AssertionError.class, connection::invalidate);
+
+        assertCounts(pool, driver, 1, 0);
+        assertEquals(2, TestPools.cycle(pool).id());
+    }
+
+    @Test
     void connectionsCheckedInWhileDisposeRunsAreAllClosed() throws Exception {
         int holders = 8;
         for (int round = 0; round < 1000; round++) {

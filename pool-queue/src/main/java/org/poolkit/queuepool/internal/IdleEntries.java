@@ -1,5 +1,7 @@
 package org.poolkit.queuepool.internal;
 
+import java.util.function.Consumer;
+
 import org.poolkit.api.PoolEntry;
 
 /**
@@ -7,6 +9,9 @@ import org.poolkit.api.PoolEntry;
  * Implementations are thread-safe and lock-free.
  */
 interface IdleEntries {
+
+    /** The largest bounded {@code pool.size}: far beyond any database's connection limit. */
+    int MAX_SIZE = 65_534;
 
     /** @return the next entry to hand out, or {@code null} if there is none */
     PoolEntry poll();
@@ -24,11 +29,27 @@ interface IdleEntries {
     int size();
 
     /**
+     * Takes out every entry that was idle when the call began, including any whose offer is still completing, and
+     * hands each to {@code taker}. For {@code dispose()}, which must not leave an entry behind.
+     *
+     * @param taker receives each entry
+     */
+    default void drain(Consumer<PoolEntry> taker) {
+        for (PoolEntry entry = poll(); entry != null; entry = poll()) {
+            taker.accept(entry);
+        }
+    }
+
+    /**
      * @param size    {@code pool.size}: how many idle entries to keep; 0 for no limit
      * @param useLifo hand out the most recently returned entry first
      * @return the structure that fits
      */
     static IdleEntries of(int size, boolean useLifo) {
+        if (size > MAX_SIZE) {
+            throw new IllegalArgumentException("pool.size must be at most " + MAX_SIZE + " (or 0 for no limit); was "
+                    + size);
+        }
         if (size == 0) {
             return new UnboundedIdle(useLifo);
         }

@@ -2,6 +2,7 @@ package org.poolkit.queuepool.internal;
 
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.function.Consumer;
 
 import org.poolkit.api.PoolEntry;
 
@@ -85,5 +86,19 @@ final class IdleQueue implements IdleEntries {
     @Override
     public int size() {
         return (int) Math.max(0, tail.get() - head.get());
+    }
+
+    /** Unlike a run of polls, waits for offers already under way rather than mistaking them for an empty queue. */
+    @Override
+    public void drain(Consumer<PoolEntry> taker) {
+        long end = tail.get();
+        while (head.get() < end) {
+            PoolEntry entry = poll();
+            if (entry != null) {
+                taker.accept(entry);
+            } else {
+                Thread.onSpinWait();
+            }
+        }
     }
 }

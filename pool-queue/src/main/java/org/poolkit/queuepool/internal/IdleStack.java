@@ -8,8 +8,12 @@ import org.poolkit.api.PoolEntry;
  * Idle entries last in, first out, at most {@code capacity} of them: two Treiber stacks over the same
  * {@code capacity} nodes, one of nodes holding an idle entry and one of free nodes. Each stack's head packs a stamp
  * with the top node, so a compare-and-set cannot be fooled by a node that left and came back (ABA); the idle stack's
- * head also carries its size. Every operation is a single compare-and-set that no other thread can hold up.
+ * head also carries its size. Every step is a single compare-and-set that no other thread can hold up.
  * Thread-safe, lock-free, no allocation.
+ *
+ * <p>One imprecision, harmless: an offer that overlaps a poll may find no free node while the poll still holds the
+ * one it is returning, and is refused although the stack is one below capacity. The pool then closes that surplus
+ * connection, as it would had the offer come a moment earlier.
  */
 final class IdleStack implements IdleEntries {
 
@@ -20,18 +24,14 @@ final class IdleStack implements IdleEntries {
     private static final long SIZE_UNIT = 1L << NODE_BITS;
     private static final long STAMP_UNIT = 1L << (2 * NODE_BITS);
     private static final long SIZE_MASK = NODE_MASK << NODE_BITS;
-    static final int MAX_CAPACITY = (int) NODE_MASK - 1;
 
     private final PoolEntry[] entries;
     private final int[] next;
     private final AtomicLong idle = new AtomicLong();
     private final AtomicLong free = new AtomicLong();
 
+    /** @param capacity at most {@link IdleEntries#MAX_SIZE}, which the 16-bit fields of the heads can count */
     IdleStack(int capacity) {
-        if (capacity > MAX_CAPACITY) {
-            throw new IllegalArgumentException("pool.size must be at most " + MAX_CAPACITY + " with use.lifo; was "
-                    + capacity);
-        }
         entries = new PoolEntry[capacity];
         next = new int[capacity];
         for (int node = 0; node < capacity; node++) {

@@ -89,10 +89,10 @@ final class QueuePool implements PoolStrategy {
 
     @Override
     public void dispose() {
-        for (PoolEntry entry = idle.poll(); entry != null; entry = idle.poll()) {
+        idle.drain(entry -> {
             context.discard(entry);
             releaseSlot();
-        }
+        });
     }
 
     @Override

@@ -4,16 +4,21 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.lang.reflect.Field;
 import java.sql.Connection;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.Supplier;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
@@ -168,6 +173,73 @@ class IdleStructuresTest {
         List<Integer> left = drain(idle);
         assertEquals(3, left.size());
         assertEquals(new HashSet<>(List.of(0, 1, 2)), new HashSet<>(left));
+    }
+
+    @ParameterizedTest
+    @MethodSource("allOfThree")
+    void drainTakesOutEveryIdleEntryInOrder(Supplier<IdleEntries> make) {
+        IdleEntries idle = make.get();
+        tokens(3).forEach(idle::offer);
+        List<Integer> drained = new ArrayList<>();
+
+        idle.drain(entry -> drained.add(((Token) entry).id()));
+
+        assertEquals(new HashSet<>(List.of(0, 1, 2)), new HashSet<>(drained));
+        assertEquals(0, idle.size());
+        assertNull(idle.poll());
+    }
+
+    /**
+     * An offer that has claimed its cell but not yet published the entry makes a poll report the queue empty; a
+     * drain, which {@code dispose()} relies on, must wait for it and take the entries behind it too.
+     */
+    @Test
+    void queueDrainWaitsForAnOfferStillUnderWay() throws Exception {
+        IdleQueue idle = new IdleQueue(4);
+        Runnable publishLate = claimCellWithoutPublishing(idle, new Token(0));
+        assertTrue(idle.offer(new Token(1)));
+        assertNull(idle.poll(), "the claimed cell hides the entry behind it from a poll");
+        List<Integer> drained = new CopyOnWriteArrayList<>();
+        Worker<Void> drainer = Worker.start("drain", () -> {
+            idle.drain(entry -> drained.add(((Token) entry).id()));
+            return null;
+        });
+
+        publishLate.run();
+        drainer.join();
+
+        assertEquals(List.of(0, 1), drained);
+    }
+
+    /**
+     * Does the first half of an offer (claims the next cell) and returns the second half (publishes the entry), as a
+     * thread descheduled between the two would. Reaches into the queue's fields: there is no other way to stop an
+     * offer half-way.
+     */
+    private static Runnable claimCellWithoutPublishing(IdleQueue idle, Token entry) throws ReflectiveOperationException {
+        AtomicLong tail = field(idle, "tail");
+        PoolEntry[] entries = field(idle, "entries");
+        AtomicLongArray sequences = field(idle, "sequences");
+        long position = tail.getAndIncrement();
+        int cell = (int) position & (entries.length - 1);
+        return () -> {
+            entries[cell] = entry;
+            sequences.set(cell, position + 1);
+        };
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> T field(Object owner, String name) throws ReflectiveOperationException {
+        Field field = owner.getClass().getDeclaredField(name);
+        field.setAccessible(true);
+        return (T) field.get(owner);
+    }
+
+    @Test
+    void poolSizeAboveTheLimitIsRefusedNamingTheProperty() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> IdleEntries.of(IdleEntries.MAX_SIZE + 1, false));
+        assertTrue(e.getMessage().contains("pool.size") && e.getMessage().contains("65535"), e.getMessage());
     }
 
     private static List<Token> tokens(int n) {
