@@ -123,6 +123,26 @@ class DetachTest {
         assertEquals("mine", connection.info().get("session"));
     }
 
+    /**
+     * Behaviour 41: entryInfo belongs to the entry, not to its connection. A detached handle no longer reaches it,
+     * and the entry's next checkout still finds it.
+     */
+    @Test
+    void entryInfoStaysWithTheEntryWhenItsConnectionIsDetached() throws SQLException {
+        try (ProxiedConnection connection = pool.checkout()) {
+            connection.entry().entryInfo().put("slot", "kept");
+        }
+        ProxiedConnection connection = pool.checkout();
+        assertEquals(Map.of("slot", "kept"), connection.entry().entryInfo(), "kept across checkin");
+
+        connection.detach();
+
+        assertNull(connection.entry());
+        try (ProxiedConnection next = pool.checkout()) {
+            assertEquals(Map.of("slot", "kept"), next.entry().entryInfo());
+        }
+    }
+
     @Test
     void statementsOfADetachedConnectionStayOpenUntilItsHolderClosesThem() throws SQLException {
         ProxiedConnection connection = pool.checkout();

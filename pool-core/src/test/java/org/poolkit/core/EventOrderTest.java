@@ -6,10 +6,14 @@ import static org.poolkit.core.TestPools.assertCounts;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.poolkit.api.Pool;
 import org.poolkit.api.PoolEntry;
 import org.poolkit.api.PoolEvents;
@@ -127,6 +131,69 @@ class EventOrderTest {
 
         pool.recreate().checkout();
         assertEquals(List.of("firstConnect#3", "connect#3", "checkout#3"), events.take());
+    }
+
+    /**
+     * Behaviour 55 in the order the test above does not take: the copy is made before either pool connects, and each
+     * pool still fires {@code firstConnect} and {@code connect} once.
+     */
+    @Test
+    void firstConnectFiresOncePerPoolWhenThePoolIsRecreatedBeforeEitherConnects() throws SQLException {
+        Pool copy = pool.recreate();
+
+        pool.checkout();
+        copy.checkout();
+
+        assertEquals(List.of("firstConnect#1", "connect#1", "checkout#1", "firstConnect#2", "connect#2",
+                "checkout#2"), events.take());
+    }
+
+    /**
+     * Behaviour 56, as far as it applies: listeners run in the order they were added. SQLAlchemy's
+     * {@code insert=True}, which puts a listener before the others, has no counterpart in {@link Pool#addListener}.
+     */
+    @Test
+    void listenersRunInTheOrderTheyWereAdded() throws SQLException {
+        List<String> order = new ArrayList<>();
+        for (String name : List.of("one", "two", "three")) {
+            pool.addListener(Listen.onConnect((connection, entry) -> order.add(name)));
+        }
+
+        pool.checkout();
+
+        assertEquals(List.of("one", "two", "three"), order);
+    }
+
+    /** Behaviours 60 and 61: what invalidation listeners receive, with and without a reason. */
+    @ParameterizedTest(name = "{0} invalidation, reason given: {1}")
+    @CsvSource({"hard, false", "hard, true", "soft, false", "soft, true"})
+    void invalidationListenersReceiveTheConnectionItsEntryAndTheReason(String kind, boolean withReason)
+            throws SQLException {
+        List<Object> received = new ArrayList<>();
+        pool.addListener(new PoolEvents() {
+            @Override
+            public void invalidate(Connection connection, PoolEntry entry, Throwable reason) {
+                received.addAll(Arrays.asList("invalidate", connection, entry, reason));
+            }
+
+            @Override
+            public void softInvalidate(Connection connection, PoolEntry entry, Throwable reason) {
+                received.addAll(Arrays.asList("softInvalidate", connection, entry, reason));
+            }
+        });
+        ProxiedConnection connection = pool.checkout();
+        Connection driverConnection = TestPools.stub(connection);
+        PoolEntry entry = connection.entry();
+        SQLException reason = withReason ? new SQLException("why") : null;
+
+        if (kind.equals("soft")) {
+            connection.softInvalidate(reason);
+        } else {
+            connection.invalidate(reason);
+        }
+
+        String event = kind.equals("soft") ? "softInvalidate" : "invalidate";
+        assertEquals(Arrays.asList(event, driverConnection, entry, reason), received);
     }
 
     @Test

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -17,6 +18,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLNonTransientConnectionException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -77,6 +79,41 @@ class InvalidationTest {
         }
     }
 
+    /** Behaviour 40: a fresh checkout's info is empty, and is its entry's own map rather than a copy. */
+    @Test
+    void freshCheckoutHasEmptyInfoThatIsItsEntrysOwnMap() throws SQLException {
+        try (ProxiedConnection connection = pool.checkout()) {
+            assertEquals(Map.of(), connection.info());
+            assertSame(connection.entry().info(), connection.info());
+        }
+    }
+
+    /**
+     * Behaviour 95: the creator is given the entry it connects for, on the first connect and again on each reconnect,
+     * so that it can keep what it needs in the entry's entryInfo. SQLAlchemy's creator without an argument is
+     * {@link org.poolkit.api.ConnectionCreator#of}, which LeakDetectionTest checks out through; a creator swapped at
+     * runtime has no counterpart, a pool's creator being fixed.
+     */
+    @Test
+    void creatorIsGivenTheEntryItConnectsForAgainOnEachReconnect() throws SQLException {
+        List<PoolEntry> connectedFor = new ArrayList<>();
+        Pool remembering = TestPools.create(entry -> {
+            connectedFor.add(entry);
+            entry.entryInfo().merge("connects", 1, (count, one) -> (Integer) count + (Integer) one);
+            return driver.create(entry);
+        });
+        ProxiedConnection connection = remembering.checkout();
+        PoolEntry entry = connection.entry();
+        connection.invalidate();
+
+        try (ProxiedConnection next = remembering.checkout()) {
+            assertSame(entry, next.entry());
+        }
+
+        assertEquals(List.of(entry, entry), connectedFor);
+        assertEquals(2, entry.entryInfo().get("connects"));
+    }
+
     @Test
     void infoLivesAsLongAsTheDriverConnection() throws SQLException {
         try (ProxiedConnection connection = pool.checkout()) {
@@ -101,6 +138,58 @@ class InvalidationTest {
         assertEquals(List.of("invalidate#1", "close#1", "checkin#-"), events.take());
         assertEquals(1, driver.closed());
         assertCounts(pool, driver, 1, 0);
+    }
+
+    /**
+     * Behaviour 31, SQLAlchemy's "Double checkin attempted": its {@code record.checkin()} is not public here. What a
+     * holder can do is close or invalidate its handle again after the entry went to a new holder; that must neither
+     * check the entry in a second time nor touch the new holder's connection.
+     */
+    @Test
+    void closingOrInvalidatingAStaleHandleLeavesTheEntrysNewHolderAlone() throws SQLException {
+        EventRecorder events = EventRecorder.on(pool);
+        ProxiedConnection stale = pool.checkout();
+        stale.close();
+        ProxiedConnection holder = pool.checkout();
+        events.take();
+
+        stale.close();
+        stale.invalidate();
+        stale.softInvalidate(null);
+
+        assertEquals(List.of(), events.take());
+        assertFalse(holder.isInvalidated());
+        assertNotNull(holder.entry());
+        assertTrue(holder.entry().isCheckedOut());
+        execute(holder);
+        assertCounts(pool, driver, 0, 1);
+    }
+
+    /**
+     * Behaviour 43, SQLAlchemy's {@code record.close()} then {@code get_connection()}: a {@link PoolEntry} has no
+     * {@code close()}; its {@code invalidate} is how an idle entry loses its connection. The connection is closed
+     * once, and the entry's next checkout opens a new one that nothing has touched yet.
+     */
+    @Test
+    void invalidatingAnIdleEntryClosesItsConnectionOnceAndItsNextCheckoutConnectsAnew() throws SQLException {
+        PoolEntry entry;
+        StubConnection first;
+        try (ProxiedConnection connection = pool.checkout()) {
+            entry = connection.entry();
+            first = stub(connection);
+        }
+
+        entry.invalidate(null);
+
+        assertEquals(1, first.closes());
+        assertNull(entry.connection());
+        assertCounts(pool, driver, 1, 0);
+        try (ProxiedConnection next = pool.checkout()) {
+            assertSame(entry, next.entry());
+            assertEquals(2, stub(next).id());
+            assertEquals(List.of(), stub(next).calls());
+        }
+        assertEquals(1, first.closes());
     }
 
     static Stream<Arguments> callsADeadHandleRefuses() {

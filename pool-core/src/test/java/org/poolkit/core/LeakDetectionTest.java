@@ -17,8 +17,10 @@ import java.util.function.BooleanSupplier;
 
 import org.junit.jupiter.api.Test;
 import org.poolkit.api.ConnectionCreator;
+import org.poolkit.api.DisconnectionException;
 import org.poolkit.api.Pool;
 import org.poolkit.api.ProxiedConnection;
+import org.poolkit.testkit.StubConnection;
 import org.poolkit.testkit.StubDriver;
 
 /**
@@ -104,6 +106,59 @@ class LeakDetectionTest {
 
     private static void invalidateEntryAndDrop(Pool pool) throws SQLException {
         pool.checkout().entry().invalidate(null);
+    }
+
+    /**
+     * Checks out the replacement of a connection the checkout found dead, drops it, and asserts that the collector's
+     * cleanup rolled it back and pooled it, as any leaked connection in a transaction.
+     */
+    private void assertDroppedReplacementIsRolledBackAndPooled(Pool pool) throws SQLException {
+        int replacement = checkoutAndDrop(pool);
+
+        assertTrue(collectUntilNothingIsCheckedOut(pool), "dropped handle never taken back: " + pool.status());
+
+        StubConnection replaced = driver.connections().get(replacement - 1);
+        assertEquals(List.of("rollback"), replaced.calls());
+        assertSame(replaced, TestPools.cycle(pool), "pooled again");
+    }
+
+    /**
+     * Behaviour 68: a checkout listener reports a pooled connection dead. That connection had its rollback at its
+     * checkin and is now closed, nothing more; the holder's replacement, dropped without {@code close()}, is rolled
+     * back and pooled like any other leaked connection.
+     */
+    @Test
+    void connectionReplacedForACheckoutListenerIsClosedAndItsDroppedReplacementRolledBack() throws SQLException {
+        driver.defaultAutoCommit(false);
+        Pool pool = TestPools.create(driver);
+        StubConnection flagged = TestPools.cycle(pool);
+        pool.addListener(Listen.onCheckout((connection, entry) -> {
+            if (connection == flagged) {
+                throw new DisconnectionException("flagged as dead");
+            }
+        }));
+
+        assertDroppedReplacementIsRolledBackAndPooled(pool);
+
+        assertEquals(List.of("rollback", "close"), flagged.calls());
+    }
+
+    /**
+     * Behaviour 75: a connection whose pre-ping fails is closed without a reset (its calls end with the failed ping
+     * and the close), and its replacement, dropped without {@code close()}, gets exactly the rollback of a leaked
+     * connection's reset.
+     */
+    @Test
+    void connectionFailingItsPingIsClosedWithoutAResetAndItsDroppedReplacementRolledBack() throws SQLException {
+        driver.defaultAutoCommit(false);
+        Pool pool = TestPools.create(driver, TestPools.settings().withPrePing(true));
+        StubConnection dead = TestPools.cycle(pool);
+        TestPools.cycle(pool);
+        dead.failIsValid(true);
+
+        assertDroppedReplacementIsRolledBackAndPooled(pool);
+
+        assertEquals(List.of("rollback", "isValid", "rollback", "isValid", "close"), dead.calls());
     }
 
     @Test

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.poolkit.core.TestPools.assertCounts;
 import static org.poolkit.core.TestPools.cycle;
+import static org.poolkit.core.TestPools.execute;
 import static org.poolkit.core.TestPools.stub;
 
 import java.sql.SQLException;
@@ -17,6 +18,7 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.poolkit.api.Pool;
+import org.poolkit.api.PoolEntry;
 import org.poolkit.api.ProxiedConnection;
 import org.poolkit.testkit.FakeClock;
 import org.poolkit.testkit.StubConnection;
@@ -136,6 +138,66 @@ class RecycleAndPrePingTest {
         assertEquals(0, replacement.isValidCalls(), "the replacement is new: no ping");
         assertEquals(List.of("invalidate#1", "close#1", "connect#2", "checkout#2"), events.take());
         assertCounts(pool, driver, 0, 1);
+    }
+
+    /**
+     * Behaviour 70: a connection opened for the checkout itself, because the entry's connection was invalidated, is
+     * not pinged, even on an entry whose earlier connection was.
+     */
+    @Test
+    void connectionReopenedForAnInvalidatedEntryIsNotPinged() throws SQLException {
+        Pool pool = prePingPool();
+        cycle(pool);
+        ProxiedConnection pinged = pool.checkout();
+        PoolEntry entry = pinged.entry();
+        assertEquals(1, stub(pinged).isValidCalls());
+        pinged.invalidate();
+
+        try (ProxiedConnection reopened = pool.checkout()) {
+            assertSame(entry, reopened.entry());
+            assertEquals(List.of(), stub(reopened).calls());
+        }
+    }
+
+    /**
+     * Behaviour 72, as poolkit documents it in {@code Engine}: SQLAlchemy passes on a ping error its dialect does not
+     * call a disconnect unless a {@code handle_error} listener says otherwise. poolkit has no {@code handle_error}; any
+     * exception from {@code isValid} counts as a dead connection, which is replaced without the caller seeing it.
+     */
+    @Test
+    void pingThatThrowsAnErrorOtherThanADisconnectStillReplacesTheConnection() throws SQLException {
+        Pool pool = prePingPool();
+        StubConnection stale = cycle(pool);
+        stale.failIsValidWith(new SQLException("not a disconnect", "42000"));
+        events.take();
+
+        StubConnection replacement = cycle(pool);
+
+        assertNotSame(stale, replacement);
+        assertTrue(stale.isPhysicallyClosed());
+        assertEquals(List.of("invalidate#1", "close#1", "connect#2", "checkout#2", "reset#2", "checkin#2"),
+                events.take());
+        assertCounts(pool, driver, 1, 0);
+    }
+
+    /**
+     * Behaviour 74: without pre-ping a connection that died while idle is handed out, and only its first use fails,
+     * with the driver's disconnect error; that use invalidates it, and the next checkout gets a new connection.
+     */
+    @Test
+    void withoutPrePingADeadIdleConnectionIsHandedOutAndFailsAtItsFirstUse() throws SQLException {
+        Pool pool = TestPools.create(driver, TestPools.settings(), clock);
+        StubConnection dead = cycle(pool);
+        dead.kill();
+
+        ProxiedConnection connection = pool.checkout();
+
+        assertSame(dead, stub(connection));
+        assertEquals("08006", assertThrows(SQLException.class, () -> execute(connection)).getSQLState());
+        assertTrue(connection.isInvalidated());
+        connection.close();
+        assertEquals(2, cycle(pool).id());
+        assertCounts(pool, driver, 1, 0);
     }
 
     @Test

@@ -16,8 +16,13 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.poolkit.api.Pool;
+import org.poolkit.api.PoolEntry;
+import org.poolkit.api.PoolEvents;
 import org.poolkit.api.ProxiedConnection;
+import org.poolkit.api.ResetState;
 import org.poolkit.api.ResetStyle;
 import org.poolkit.testkit.StubConnection;
 import org.poolkit.testkit.StubDriver;
@@ -110,6 +115,70 @@ class ResetOnReturnTest {
         assertEquals(List.of("reset#1", "checkin#1"), events.take());
         assertFalse(callsSeenByListener.contains("rollback"), callsSeenByListener.toString());
         assertEquals(List.of("rollback", "setAutoCommit"), driverConnection.calls());
+    }
+
+    /** How a holder lets go of its connection, and what a custom reset then does to the driver connection. */
+    enum Exit {
+        RETURN(List.of("endRequest"), List.of(false)) {
+            @Override
+            void leave(ProxiedConnection connection) throws SQLException {
+                connection.close();
+            }
+        },
+        DETACH_THEN_CLOSE(List.of("endRequest", "close"), List.of(true)) {
+            @Override
+            void leave(ProxiedConnection connection) throws SQLException {
+                connection.detach();
+                connection.close();
+            }
+        },
+        INVALIDATE_THEN_CLOSE(List.of("close"), List.of()) {
+            @Override
+            void leave(ProxiedConnection connection) throws SQLException {
+                connection.invalidate();
+                connection.close();
+            }
+        };
+
+        final List<String> calls;
+        final List<Boolean> terminateOnly;
+
+        Exit(List<String> calls, List<Boolean> terminateOnly) {
+            this.calls = calls;
+            this.terminateOnly = terminateOnly;
+        }
+
+        abstract void leave(ProxiedConnection connection) throws SQLException;
+    }
+
+    /**
+     * Behaviour 48: with {@link ResetStyle#NONE} a {@code reset} listener is the whole reset (here it calls
+     * {@code endRequest()}). It alone runs when the connection comes back, with an open transaction; it runs with
+     * {@code terminateOnly} before a detached connection is closed; and it does not run for an invalidated
+     * connection, which is only closed.
+     */
+    @ParameterizedTest
+    @EnumSource(Exit.class)
+    void customResetListenerIsTheWholeResetWithStyleNone(Exit exit) throws SQLException {
+        driver.defaultAutoCommit(false);
+        Pool pool = pool(ResetStyle.NONE);
+        List<Boolean> terminateOnly = new ArrayList<>();
+        pool.addListener(new PoolEvents() {
+            @Override
+            public void reset(Connection connection, PoolEntry entry, ResetState state) throws SQLException {
+                terminateOnly.add(state.terminateOnly());
+                connection.endRequest();
+            }
+        });
+        ProxiedConnection connection = pool.checkout();
+        execute(connection);
+        StubConnection driverConnection = stub(connection);
+        driverConnection.clearCalls();
+
+        exit.leave(connection);
+
+        assertEquals(exit.calls, driverConnection.calls());
+        assertEquals(exit.terminateOnly, terminateOnly);
     }
 
     @Test

@@ -1,5 +1,6 @@
 package org.poolkit.queuepool.internal;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -117,6 +118,24 @@ final class QueuePoolFixture {
         stub(handle).kill();
         assertThrows(SQLException.class, handle::createStatement);
         assertTrue(handle.isInvalidated(), "a disconnect error invalidates the handle");
+    }
+
+    /**
+     * After a checkout failed on a pool of {@code pool.size} 1 and {@code max.overflow} 2 whose one entry was idle:
+     * the entry is back in the pool, no connection is open, and once the database answers again every slot up to
+     * the limit is checked out in turn. With a short timeout a lost slot fails this rather than hangs it.
+     */
+    static void assertSlotBackAndEverySlotReachable(Pool pool, StubDriver driver) throws SQLException {
+        assertEquals(counts(1, 1, 0, 0), counts(pool), "overflow 0 and nothing checked out");
+        assertEquals(0, driver.open());
+        assertEquals(0, pool.status().open());
+        driver.failConnect(null);
+        checkout(pool, 1);
+        assertEquals(counts(1, 0, 0, 1), counts(pool), "the pooled entry, reconnected");
+        checkout(pool, 1);
+        assertEquals(counts(1, 0, 1, 2), counts(pool), "and not overflow 2");
+        checkout(pool, 1);
+        assertEquals(counts(1, 0, 2, 3), counts(pool));
     }
 
     // ---- waiting without sleeping on hope
