@@ -105,7 +105,7 @@ final class ConnectionHandle implements ProxiedConnection {
     @Override
     public void invalidate(Throwable reason) {
         if (delegate == null || detached) {
-            engine.log().warn("Pool '{}': cannot invalidate a connection that is already closed or detached",
+            Engine.LOG.warn("Pool '{}': cannot invalidate a connection that is already closed or detached",
                     engine.name());
             return;
         }

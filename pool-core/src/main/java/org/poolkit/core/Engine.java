@@ -401,10 +401,6 @@ final class Engine implements Pool {
         }
     }
 
-    Logger log() {
-        return LOG;
-    }
-
     /** What the strategy may ask of the engine. */
     private final class Context implements PoolContext {
 

@@ -48,7 +48,7 @@ final class LeakDetector {
         TimedCheckout checkout = (TimedCheckout) ended;
         checkout.timer.cancel(false);
         if (checkout.reported) {
-            engine.log().info("Pool '{}': the connection reported as a possible leak was returned after {} ms",
+            Engine.LOG.info("Pool '{}': the connection reported as a possible leak was returned after {} ms",
                     engine.name(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - checkout.startedAt));
         }
     }
@@ -58,7 +58,7 @@ final class LeakDetector {
         for (Reference<? extends ConnectionHandle> ref = collected.poll(); ref != null; ref = collected.poll()) {
             Checkout checkout = (Checkout) ref;
             if (checkout.entry.checkout() == checkout) {
-                engine.log().warn("Pool '{}': a connection was garbage collected without close(); the pool took it "
+                Engine.LOG.warn("Pool '{}': a connection was garbage collected without close(); the pool took it "
                         + "back{}", engine.name(), checkout.stack() == null
                         ? ". Set leak.detection.threshold to record where connections are checked out." : ".",
                         checkout.stack());
@@ -70,7 +70,7 @@ final class LeakDetector {
     private void reportHeld(TimedCheckout checkout) {
         if (checkout.entry.checkout() == checkout) {
             checkout.reported = true;
-            engine.log().warn("Pool '{}': possible connection leak: a connection has been checked out for more than "
+            Engine.LOG.warn("Pool '{}': possible connection leak: a connection has been checked out for more than "
                     + "{} ms and not returned; {}", engine.name(), TimeUnit.NANOSECONDS.toMillis(thresholdNanos),
                     engine.statusAsIs(), checkout.stack);
         }
