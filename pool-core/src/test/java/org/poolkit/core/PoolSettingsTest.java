@@ -50,7 +50,7 @@ class PoolSettingsTest {
     }
 
     @Test
-    void maxOverflowMinusOneMeansNoLimit() {
+    void maxOverflowMinusOneIsAccepted() {
         assertEquals(-1, DEFAULTS.withMaxOverflow(-1).maxOverflow());
     }
 

@@ -18,6 +18,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.poolkit.api.Pool;
+import org.poolkit.api.spi.PoolContext;
+import org.poolkit.api.spi.PoolStrategy;
 import org.poolkit.api.spi.PoolStrategyProvider;
 import org.poolkit.testkit.FakeClock;
 import org.poolkit.testkit.StubDriver;
@@ -36,7 +38,9 @@ class PoolsTest {
 
     @BeforeEach
     void installSimpleStrategy(@TempDir Path directory) throws IOException {
-        Path services = Files.writeString(directory.resolve("services"), SimpleStrategyProvider.class.getName());
+        // Listed out of order, so that sorting shows.
+        Path services = Files.writeString(directory.resolve("services"),
+                SimpleStrategyProvider.class.getName() + "\n" + AnotherStrategyProvider.class.getName() + "\n");
         previous = Thread.currentThread().getContextClassLoader();
         Thread.currentThread().setContextClassLoader(new ServicesClassLoader(previous, services.toUri().toURL()));
     }
@@ -58,7 +62,7 @@ class PoolsTest {
 
     @Test
     void installedStrategiesAreListedSorted() {
-        assertEquals(List.of("simple"), Pools.strategies());
+        assertEquals(List.of("another", "simple"), Pools.strategies());
     }
 
     @Test
@@ -67,7 +71,7 @@ class PoolsTest {
                 () -> Pools.create("nosuch", driver, TestPools.settings()));
 
         assertTrue(e.getMessage().contains("'nosuch'"), e.getMessage());
-        assertTrue(e.getMessage().contains("[simple]"), e.getMessage());
+        assertTrue(e.getMessage().contains("[another, simple]"), e.getMessage());
     }
 
     @Test
@@ -108,6 +112,20 @@ class PoolsTest {
         @Override
         public Enumeration<URL> getResources(String name) throws IOException {
             return SERVICES.equals(name) ? Collections.enumeration(List.of(services)) : super.getResources(name);
+        }
+    }
+
+    /** A second strategy on the class path: the simple one under another name. */
+    public static final class AnotherStrategyProvider implements PoolStrategyProvider {
+
+        @Override
+        public String name() {
+            return "another";
+        }
+
+        @Override
+        public PoolStrategy create(PoolContext context) {
+            return new SimpleStrategy(context);
         }
     }
 }

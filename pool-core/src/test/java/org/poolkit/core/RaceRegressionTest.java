@@ -2,6 +2,7 @@ package org.poolkit.core;
 
 import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -16,6 +17,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.Queue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -157,12 +162,14 @@ class RaceRegressionTest {
                 held.add(pool.checkout());
             }
             CyclicBarrier start = new CyclicBarrier(holders + 1);
+            Queue<Throwable> failures = new ConcurrentLinkedQueue<>();
             List<Thread> closers = new ArrayList<>();
             for (ProxiedConnection connection : held) {
                 Thread closer = new Thread(() -> {
                     await(start);
                     ((ConnectionHandle) connection).close();
                 });
+                closer.setUncaughtExceptionHandler((thread, failure) -> failures.add(failure));
                 closer.start();
                 closers.add(closer);
             }
@@ -170,7 +177,9 @@ class RaceRegressionTest {
             pool.dispose();
             for (Thread closer : closers) {
                 closer.join(10_000);
+                assertFalse(closer.isAlive(), "a close() did not finish");
             }
+            assertEquals(List.of(), List.copyOf(failures));
             assertEquals(0, roundDriver.open(), "round " + round + ": open after dispose; " + pool.status());
         }
     }
@@ -193,8 +202,10 @@ class RaceRegressionTest {
                         leakedResets.incrementAndGet();
                     }
                     if (collectDuringReset.getAndSet(false)) {
-                        for (int i = 0; i < 5 && leakedResets.get() == 0; i++) {
+                        for (int i = 0; i < 10 && leakedResets.get() == 0; i++) {
                             System.gc();
+                            // The collector enqueues phantom references on its own thread; give it the time.
+                            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
                             pool.status();
                         }
                     }

@@ -199,6 +199,21 @@ final class QueuePoolFixture {
             return result.isDone();
         }
 
+        /** @return whether the worker's thread is parked with a deadline, as a waiting checkout is */
+        boolean isParked() {
+            return thread.getState() == Thread.State.TIMED_WAITING || thread.getState() == Thread.State.WAITING;
+        }
+
+        /** @return whether the worker is inside the named method of the named class right now */
+        boolean isIn(Class<?> type, String method) {
+            for (StackTraceElement frame : thread.getStackTrace()) {
+                if (frame.getClassName().equals(type.getName()) && frame.getMethodName().equals(method)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
         void interrupt() {
             thread.interrupt();
         }

@@ -3,6 +3,7 @@ package org.poolkit.queuepool.internal;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.poolkit.queuepool.internal.QueuePoolFixture.BOUND;
 import static org.poolkit.queuepool.internal.QueuePoolFixture.checkout;
@@ -23,6 +24,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.poolkit.api.Pool;
 import org.poolkit.api.PoolStatus;
+import org.poolkit.api.PoolTimeoutException;
 import org.poolkit.api.ProxiedConnection;
 import org.poolkit.queuepool.internal.QueuePoolFixture.Counts;
 import org.poolkit.testkit.StubConnection;
@@ -62,11 +64,17 @@ class QueuePoolSizingTest {
         returnOneByOne(Release.DROP, leakDetectionMillis);
     }
 
+    /** Behaviour 11: the pool keeps the timeout it was given, and its timeout error says so. */
     @Test
-    void timeoutIsTheConfiguredOne() {
-        Pool pool = queuePool(driver, settings(5, 10).withTimeout(Duration.ofSeconds(123)));
+    void timeoutIsTheConfiguredOne() throws SQLException {
+        Pool pool = queuePool(driver, settings(1, 0).withTimeout(Duration.ofSeconds(123)));
+        Pool atOnce = queuePool(driver, settings(1, 0).withTimeout(Duration.ZERO));
+        pool.checkout();
+        atOnce.checkout();
 
         assertEquals(Duration.ofSeconds(123), pool.settings().timeout());
+        assertTrue(assertThrows(PoolTimeoutException.class, atOnce::checkout).getMessage()
+                .contains("timeout 0.00"), "the error names the pool's own timeout");
     }
 
     @Test
@@ -91,11 +99,11 @@ class QueuePoolSizingTest {
         Pool pool = queuePool(driver, settings(0, maxOverflow).withTimeout(Duration.ZERO));
         assertEquals(0, pool.status().overflow());
 
-        List<ProxiedConnection> held = checkout(pool, 2);
+        List<ProxiedConnection> held = checkout(pool, 50);
 
-        assertEquals(counts(0, 0, 0, 2), counts(pool));
+        assertEquals(counts(0, 0, 0, 50), counts(pool));
         closeAll(held);
-        assertEquals(counts(0, 2, 0, 0), counts(pool));
+        assertEquals(counts(0, 50, 0, 0), counts(pool));
     }
 
     @Test

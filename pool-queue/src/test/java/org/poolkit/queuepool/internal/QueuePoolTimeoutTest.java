@@ -26,6 +26,8 @@ import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -84,13 +86,21 @@ class QueuePoolTimeoutTest {
     void timeoutIsMeasuredByThePoolsClockNotByTheWallClock(Duration timeout, Duration notYet, Duration past,
             String shown) throws Exception {
         FakeClock clock = new FakeClock();
-        Pool pool = Pools.create("queue", driver, settings(1, 0).withTimeout(timeout), clock);
+        AtomicLong reads = new AtomicLong();
+        LongSupplier countedClock = () -> {
+            reads.incrementAndGet();
+            return clock.nanoTime();
+        };
+        Pool pool = Pools.create("queue", driver, settings(1, 0).withTimeout(timeout), countedClock);
         pool.checkout();
         Worker<ProxiedConnection> waiter = Worker.start("waiter", pool::checkout);
         awaitWaiting(pool, 1);
 
         clock.advance(notYet);
+        long readsBefore = reads.get();
         waiter.unpark();
+        await(() -> reads.get() > readsBefore && waiter.isParked() || waiter.isDone(),
+                "the waiter to read the clock and either park again or give up");
         assertFalse(waiter.isDone(), "a timeout of " + timeout + " is not over after " + notYet);
         clock.advance(past.minus(notYet));
         waiter.unpark();

@@ -115,8 +115,7 @@ class SqlAlchemyParityTest {
 
         useOnce(pool);
         pool.dispose();
-        pool.recreate();
-        useOnce(pool);
+        useOnce(pool.recreate());
 
         List<String> calls = driver.connections().stream().flatMap(connection -> connection.calls().stream())
                 .toList();
