@@ -30,7 +30,7 @@ import io.agroal.api.configuration.supplier.AgroalDataSourceConfigurationSupplie
  * validation only where the pool does it by default, leak detection off. {@link #SETTINGS} says what each one gets,
  * for the results page.
  */
-final class Contenders {
+public final class Contenders {
 
     static final int TIMEOUT_MS = 8_000;
 
@@ -57,6 +57,11 @@ final class Contenders {
             Map.entry("unpooled", "the lean data source itself: a new connection per getConnection, the floor"));
 
     private Contenders() {
+    }
+
+    /** @return what the named pool is configured with, for the results page */
+    public static String settings(String pool) {
+        return SETTINGS.getOrDefault(pool, "?");
     }
 
     /** Builds the named pool over {@code target} (a data source), or over {@code driverUrl} for driver-based pools. */
@@ -164,6 +169,9 @@ final class Contenders {
         ViburDBCPDataSource dataSource = new ViburDBCPDataSource();
         dataSource.setName("bench-vibur");
         dataSource.setExternalDataSource(target);
+        // The lean data source ignores credentials; set, they keep Vibur from warning on every trial.
+        dataSource.setUsername("");
+        dataSource.setPassword("");
         dataSource.setPoolInitialSize(size);
         dataSource.setPoolMaxSize(size);
         dataSource.setConnectionTimeoutInMs(TIMEOUT_MS);
