@@ -17,7 +17,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.Supplier;
 import java.util.stream.IntStream;
@@ -230,10 +229,10 @@ class IdleStructuresTest {
      */
     private static Runnable claimCellWithoutPublishing(IdleQueue idle, Token entry)
             throws ReflectiveOperationException {
-        AtomicLong tail = field(idle, "tail");
+        AtomicLongArray ends = field(idle, "ends");
         PoolEntry[] entries = field(idle, "entries");
         AtomicLongArray sequences = field(idle, "sequences");
-        long position = tail.getAndIncrement();
+        long position = ends.getAndIncrement(IdleQueue.TAIL);
         int cell = (int) position & (entries.length - 1);
         return () -> {
             entries[cell] = entry;
