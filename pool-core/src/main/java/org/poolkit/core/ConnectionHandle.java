@@ -1,6 +1,5 @@
 package org.poolkit.core;
 
-import java.lang.ref.Reference;
 import java.sql.Array;
 import java.sql.Blob;
 import java.sql.CallableStatement;
@@ -39,6 +38,8 @@ final class ConnectionHandle implements ProxiedConnection {
     private final Engine engine;
     private Entry entry;
     private Connection delegate;
+    // The entry's leak-detection anchor while the holder has the handle (LeakDetector): returned before the entry is.
+    private Object anchor;
     // True while checkout listeners hold the handle: the checkout, not the handle, then decides the entry's fate.
     private boolean checkingOut = true;
     private boolean invalidated;
@@ -55,14 +56,25 @@ final class ConnectionHandle implements ProxiedConnection {
 
     // ---- the pool's side of the handle
 
-    /** The checkout is complete: from now on the holder owns the handle. */
+    /** The checkout is complete: from now on the holder owns the handle, and a handle dropped unclosed is a leak. */
     void handedOut() {
+        anchor = entry.lendAnchor();
         checkingOut = false;
     }
 
+    /** Lets go of the entry, which is about to go back to the pool; gives it its anchor back first. */
+    private Entry release() {
+        Entry held = entry;
+        entry = null;
+        delegate = null;
+        held.returnAnchor(anchor);
+        anchor = null;
+        return held;
+    }
+
     /**
-     * Checks the entry in. The reachability fence keeps the handle alive until the checkin has ended the checkout,
-     * so the leak detector cannot take the same entry back meanwhile.
+     * Checks the entry in. The entry gets its leak-detection anchor back first, so the leak detector cannot take the
+     * same entry back once this handle becomes unreachable during the checkin.
      */
     @Override
     public void close() {
@@ -78,17 +90,11 @@ final class ConnectionHandle implements ProxiedConnection {
             return;
         }
         // Decided by the entry, not the connection: an entry whose connection was invalidated must still go back.
-        Entry held = entry;
-        if (held == null) {
+        if (entry == null) {
             return;
         }
-        entry = null;
-        delegate = null;
-        try {
-            engine.checkin(held, false);
-        } finally {
-            Reference.reachabilityFence(this);
-        }
+        Entry held = release();
+        engine.checkin(held, false);
     }
 
     @Override
@@ -109,22 +115,16 @@ final class ConnectionHandle implements ProxiedConnection {
                     engine.name());
             return;
         }
-        Entry held = entry;
         if (checkingOut) {
-            held.invalidate(reason);
+            entry.invalidate(reason);
             return;
         }
-        delegate = null;
-        entry = null;
+        Entry held = release();
         invalidated = true;
         try {
             held.invalidate(reason);
         } finally {
-            try {
-                engine.checkin(held, false);
-            } finally {
-                Reference.reachabilityFence(this);
-            }
+            engine.checkin(held, false);
         }
     }
 
@@ -148,13 +148,12 @@ final class ConnectionHandle implements ProxiedConnection {
         Entry held = entry;
         boolean autoCommit = held.autoCommit;
         Map<String, Object> info = new HashMap<>(held.info());
-        boolean detachedNow;
-        try {
-            detachedNow = engine.detach(held, driver);
-        } finally {
-            Reference.reachabilityFence(this);
-        }
-        if (!detachedNow) {
+        // The entry goes back to the pool inside detach(), so it needs its anchor before; if nothing was detached
+        // the handle still holds the entry, and takes the anchor back.
+        held.returnAnchor(anchor);
+        anchor = null;
+        if (!engine.detach(held, driver)) {
+            anchor = held.lendAnchor();
             throw new SQLException("Connection was invalidated; nothing to detach (pool '" + engine.name() + "')",
                     "08003");
         }
@@ -211,14 +210,9 @@ final class ConnectionHandle implements ProxiedConnection {
             engine.disconnectedDuringCheckout(held, e);
             return e;
         }
-        delegate = null;
-        entry = null;
+        release();
         invalidated = true;
-        try {
-            engine.disconnected(held, e);
-        } finally {
-            Reference.reachabilityFence(this);
-        }
+        engine.disconnected(held, e);
         return e;
     }
 

@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * invalidation, detach, dispose, events and leak detection. The strategy only yields and takes back entries.
  *
  * <p>Thread-safe. The checkout and checkin paths take no lock, read the clock only when {@code recycle} or leak
- * detection asks for it, and allocate only the handle and its leak tracker. (With {@code leak.detection.threshold}
+ * detection asks for it, and allocate only the handle. (With {@code leak.detection.threshold}
  * set, each checkout also schedules its leak report on the shared timer, whose queue has a lock: a debugging aid.)
  *
  * <p>Where SQLAlchemy has a quirk we do better, and say so: counts stay exact after {@link #dispose()} (SQLAlchemy
@@ -120,7 +120,7 @@ final class Engine implements Pool {
             fresh = true;
         }
         ConnectionHandle handle = new ConnectionHandle(this, entry, driver);
-        entry.beginCheckout(leaks.track(handle, entry));
+        entry.beginCheckout(leaks.track(entry));
         if (prePing || !listeners.isEmpty()) {
             runCheckoutChecks(entry, handle, fresh);
         }
@@ -417,6 +417,7 @@ final class Engine implements Pool {
         @Override
         public PoolEntry newEntry() throws SQLException {
             Entry entry = new Entry(Engine.this);
+            leaks.arm(entry);
             connector.connect(entry, generation.get());
             entries.add(entry);
             return entry;

@@ -53,6 +53,12 @@ final class Entry implements PoolEntry {
     /** Connected during the current checkout, so pre-ping can skip it. */
     boolean fresh;
 
+    // Leak detection (LeakDetector): the entry holds its anchor while it is in the pool and lends it to the handle
+    // while checked out, so the tracker, a phantom reference to the anchor, fires only when a holder drops its handle
+    // unclosed. Confined like the checkout state; the tracker is kept here so that it stays reachable itself.
+    private Object anchor;
+    private LeakDetector.Tracker tracker;
+
     // What the driver connection was like before any holder changed it; a bit of `known` per captured property.
     private int known;
     private boolean defaultAutoCommit;
@@ -149,6 +155,26 @@ final class Entry implements PoolEntry {
 
     void endCheckout() {
         CHECKOUT.setRelease(this, null);
+    }
+
+    void arm(Object newAnchor, LeakDetector.Tracker newTracker) {
+        anchor = newAnchor;
+        tracker = newTracker;
+    }
+
+    /** Hands the anchor to the handle going out; the entry no longer keeps it reachable. */
+    Object lendAnchor() {
+        Object lent = anchor;
+        anchor = null;
+        return lent;
+    }
+
+    /** Takes the anchor back from a handle that is going back, before anyone else can check the entry out. */
+    void returnAnchor(Object lent) {
+        // A handle that already gave its anchor back (its detach failed half-way) must not take the entry's away.
+        if (lent != null) {
+            anchor = lent;
+        }
     }
 
     /** Remembers a property's value before the holder first changes it on this driver connection. */

@@ -10,10 +10,12 @@ import java.util.concurrent.TimeUnit;
 /**
  * Notices connections their holders never close. Thread-safe.
  *
- * <p>Every checkout is tracked by a {@link Checkout}, a phantom reference to the handle that its entry keeps
- * reachable while the handle is out. A handle dropped without {@code close()} is therefore enqueued by the garbage
- * collector, and the next checkout or status call of the pool takes the entry back ({@link #reclaim()}). A handle
- * closed normally takes its tracker with it: the tracker is never enqueued and costs the collector nothing.
+ * <p>Each entry has an <em>anchor</em>, a bare object, and a {@link Tracker}: a phantom reference to the anchor, made
+ * once per entry and kept by it. The anchor is held strongly by the entry while the entry is in the pool and by the
+ * handle while a holder has it; a handle that goes back returns the anchor to its entry first. So the anchor becomes
+ * unreachable only when a holder drops its handle without {@code close()}: the collector then enqueues the tracker,
+ * and the next checkout or status call of the pool takes the entry back ({@link #reclaim()}) and gives it a fresh
+ * anchor and tracker. A checkout therefore allocates nothing for leak detection; only a leak does.
  *
  * <p>Capturing the stack of every checkout costs microseconds, so it happens only with
  * {@code leak.detection.threshold} set. Then a checkout held past the threshold is also logged while still held,
@@ -21,8 +23,11 @@ import java.util.concurrent.TimeUnit;
  */
 final class LeakDetector {
 
+    /** The state of a checkout without a threshold: nothing to remember, so one instance serves them all. */
+    private static final Checkout UNTIMED = new Checkout();
+
     private final Engine engine;
-    private final ReferenceQueue<ConnectionHandle> collected = new ReferenceQueue<>();
+    private final ReferenceQueue<Object> collected = new ReferenceQueue<>();
     private final long thresholdNanos;
 
     LeakDetector(Engine engine, long thresholdNanos) {
@@ -30,12 +35,18 @@ final class LeakDetector {
         this.thresholdNanos = thresholdNanos;
     }
 
-    /** Starts tracking a checkout; called once per checkout, on the hot path. */
-    Checkout track(ConnectionHandle handle, Entry entry) {
+    /** Gives an entry a new anchor and the tracker that watches it: when the entry is made, and after a leak. */
+    void arm(Entry entry) {
+        Object anchor = new Object();
+        entry.arm(anchor, new Tracker(anchor, collected, entry));
+    }
+
+    /** Starts a checkout; called once per checkout, on the hot path. Allocates only with a threshold set. */
+    Checkout track(Entry entry) {
         if (thresholdNanos == 0) {
-            return new Checkout(handle, collected, entry);
+            return UNTIMED;
         }
-        TimedCheckout checkout = new TimedCheckout(handle, collected, entry);
+        TimedCheckout checkout = new TimedCheckout(entry);
         checkout.timer = Timer.EXECUTOR.schedule(() -> reportHeld(checkout), thresholdNanos, TimeUnit.NANOSECONDS);
         return checkout;
     }
@@ -55,14 +66,17 @@ final class LeakDetector {
 
     /** Takes back the entries of handles that were garbage collected while checked out. */
     void reclaim() {
-        for (Reference<? extends ConnectionHandle> ref = collected.poll(); ref != null; ref = collected.poll()) {
-            Checkout checkout = (Checkout) ref;
-            if (checkout.entry.checkout() == checkout) {
+        for (Reference<?> ref = collected.poll(); ref != null; ref = collected.poll()) {
+            Entry entry = ((Tracker) ref).entry;
+            Checkout checkout = entry.checkout();
+            // The dropped handle took the entry's anchor with it; the next holder needs one to be watched by.
+            arm(entry);
+            if (checkout != null) {
                 Engine.LOG.warn("Pool '{}': a connection was garbage collected without close(); the pool took it "
                         + "back{}", engine.name(), checkout.stack() == null
                         ? ". Set leak.detection.threshold to record where connections are checked out." : ".",
                         checkout.stack());
-                engine.checkinLeaked(checkout.entry);
+                engine.checkinLeaked(entry);
             }
         }
     }
@@ -76,16 +90,21 @@ final class LeakDetector {
         }
     }
 
-    /** One checkout, as the leak detector sees it. Kept small: one is made per checkout. */
-    static class Checkout extends PhantomReference<ConnectionHandle> {
+    /** Notices that an entry's anchor became unreachable: its holder dropped the handle. One per entry. */
+    static final class Tracker extends PhantomReference<Object> {
 
         final Entry entry;
 
-        Checkout(ConnectionHandle handle, ReferenceQueue<ConnectionHandle> queue, Entry entry) {
-            super(handle, queue);
+        Tracker(Object anchor, ReferenceQueue<Object> queue, Entry entry) {
+            super(anchor, queue);
             this.entry = entry;
         }
+    }
 
+    /** One checkout, as the leak detector sees it. */
+    static class Checkout {
+
+        /** @return where the checkout happened, or null when no threshold is set */
         Throwable stack() {
             return null;
         }
@@ -101,11 +120,12 @@ final class LeakDetector {
 
         final Throwable stack = new Throwable("checked out here");
         final long startedAt = System.nanoTime();
+        final Entry entry;
         Future<?> timer;
         volatile boolean reported;
 
-        TimedCheckout(ConnectionHandle handle, ReferenceQueue<ConnectionHandle> queue, Entry entry) {
-            super(handle, queue, entry);
+        TimedCheckout(Entry entry) {
+            this.entry = entry;
         }
 
         @Override
