@@ -1,5 +1,7 @@
 package org.poolkit.queuepool.internal;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.Consumer;
 
@@ -13,13 +15,16 @@ import org.poolkit.api.PoolEntry;
  * opens a connection if the limits allow, or waits, and the put then serves it). A put waits only in the rare case
  * that the cell it needs is still being emptied by a taker a whole lap behind; the ring has twice the capacity's
  * cells to make that lap long. Thread-safe, lock-free for takes, no allocation.
+ *
+ * <p>A cell is one small object holding its sequence and its entry, so that a take or a put touches one cache line
+ * for its cell rather than one in an array of sequences and another in an array of entries: between threads, every
+ * line is a transfer.
  */
 final class IdleQueue implements IdleEntries {
 
     private final int capacity;
     private final int mask;
-    private final PoolEntry[] entries;
-    private final AtomicLongArray sequences;
+    private final Cell[] cells;
     // The head (next take) and the tail (next put) in one array, 128 bytes apart and 128 bytes from either end: a
     // take and a put on different threads then never invalidate each other's cache line, nor does their neighbour
     // in the heap (two lines, as CPUs prefetch lines in adjacent pairs). Two AtomicLongs would sit side by side.
@@ -29,12 +34,11 @@ final class IdleQueue implements IdleEntries {
 
     IdleQueue(int capacity) {
         this.capacity = capacity;
-        int cells = Integer.highestOneBit(Math.max(2, capacity) * 2 - 1) << 1;
-        this.mask = cells - 1;
-        this.entries = new PoolEntry[cells];
-        this.sequences = new AtomicLongArray(cells);
-        for (int i = 0; i < cells; i++) {
-            sequences.set(i, i);
+        int count = Integer.highestOneBit(Math.max(2, capacity) * 2 - 1) << 1;
+        this.mask = count - 1;
+        this.cells = new Cell[count];
+        for (int i = 0; i < count; i++) {
+            cells[i] = new Cell(i);
         }
     }
 
@@ -42,15 +46,15 @@ final class IdleQueue implements IdleEntries {
     public PoolEntry poll() {
         while (true) {
             long position = ends.get(HEAD);
-            int cell = (int) position & mask;
-            long ready = sequences.get(cell) - (position + 1);
+            Cell cell = cells[(int) position & mask];
+            long ready = cell.sequence - (position + 1);
             if (ready < 0) {
                 return null;
             }
             if (ready == 0 && ends.compareAndSet(HEAD, position, position + 1)) {
-                PoolEntry entry = entries[cell];
-                entries[cell] = null;
-                sequences.lazySet(cell, position + mask + 1);
+                PoolEntry entry = cell.entry;
+                cell.entry = null;
+                Cell.SEQUENCE.setRelease(cell, position + mask + 1);
                 return entry;
             }
         }
@@ -63,15 +67,15 @@ final class IdleQueue implements IdleEntries {
             if (position - ends.get(HEAD) >= capacity) {
                 return false;
             }
-            int cell = (int) position & mask;
-            long ready = sequences.get(cell) - position;
+            Cell cell = cells[(int) position & mask];
+            long ready = cell.sequence - position;
             if (ready == 0) {
                 if (ends.compareAndSet(TAIL, position, position + 1)) {
-                    entries[cell] = entry;
+                    cell.entry = entry;
                     // A full (volatile) store, not a lazy one: the pool reads its waiter count right after an
                     // offer, and that read must not pass this publication, or a waiter that polled in between could
                     // miss the entry and sleep to its timeout.
-                    sequences.set(cell, position + 1);
+                    cell.sequence = position + 1;
                     return true;
                 }
             } else if (ready < 0) {
@@ -102,6 +106,28 @@ final class IdleQueue implements IdleEntries {
             } else {
                 Thread.onSpinWait();
             }
+        }
+    }
+
+    /** One place in the ring: its sequence says whose turn it is, a put's (position) or a take's (position + 1). */
+    static final class Cell {
+
+        static final VarHandle SEQUENCE;
+
+        static {
+            try {
+                SEQUENCE = MethodHandles.lookup().findVarHandle(Cell.class, "sequence", long.class);
+            } catch (ReflectiveOperationException e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
+
+        volatile long sequence;
+        // Written before the sequence that publishes it and read after the sequence that announces it.
+        PoolEntry entry;
+
+        Cell(long sequence) {
+            this.sequence = sequence;
         }
     }
 }

@@ -230,13 +230,12 @@ class IdleStructuresTest {
     private static Runnable claimCellWithoutPublishing(IdleQueue idle, Token entry)
             throws ReflectiveOperationException {
         AtomicLongArray ends = field(idle, "ends");
-        PoolEntry[] entries = field(idle, "entries");
-        AtomicLongArray sequences = field(idle, "sequences");
+        IdleQueue.Cell[] cells = field(idle, "cells");
         long position = ends.getAndIncrement(IdleQueue.TAIL);
-        int cell = (int) position & (entries.length - 1);
+        IdleQueue.Cell cell = cells[(int) position & (cells.length - 1)];
         return () -> {
-            entries[cell] = entry;
-            sequences.set(cell, position + 1);
+            cell.entry = entry;
+            cell.sequence = position + 1;
         };
     }
 
