@@ -68,7 +68,7 @@ final class QueuePool implements PoolStrategy {
                 return openInReservedSlot();
             }
         }
-        return await(context.nanoTime() + timeoutNanos);
+        return await(context.nanoTime());
     }
 
     @Override
@@ -108,10 +108,10 @@ final class QueuePool implements PoolStrategy {
                 shownOverflow, waiters.count(), context.openConnections(), summary);
     }
 
-    private PoolEntry await(long deadline) throws SQLException {
+    private PoolEntry await(long now) throws SQLException {
         Object grant;
         try {
-            grant = waiters.await(deadline, supply);
+            grant = waiters.await(now, timeoutNanos, supply);
         } catch (Waiters.TimedOut e) {
             throw timedOut();
         } catch (InterruptedException e) {

@@ -52,18 +52,22 @@ final class Waiters {
      * @return false if nobody was waiting after all; the caller keeps the entry
      */
     boolean handOff(PoolEntry entry) {
+        Waiter first;
         lock.lock();
         try {
-            Waiter first = queue.pollFirst();
+            first = queue.pollFirst();
             if (first == null) {
                 return false;
             }
             count = queue.size();
-            first.grant(entry);
-            return true;
+            first.grant = entry;
         } finally {
             lock.unlock();
         }
+        // Woken outside the lock: the wake-up is a system call, and every other checkout and checkin would queue
+        // on the lock behind it.
+        LockSupport.unpark(first.thread);
+        return true;
     }
 
     /** Grants waiters, first come first served, what the supply has, until either runs out. */
@@ -87,13 +91,17 @@ final class Waiters {
      * Queues the calling thread, serves the queue once (what became free before we queued is not lost), and waits
      * until granted or until the deadline.
      *
-     * @param deadline  by the pool's clock
+     * @param now       the pool's clock when the checkout began: the wait reads the clock again only if it wakes
+     *                  without a grant, so that a checkout served by a hand-off reads it once
+     * @param timeout   nanoseconds to wait at most
      * @param supply    what may be granted
      * @return the grant: an entry or {@link #CREATE}
      * @throws InterruptedException when interrupted while waiting; nothing was granted
      * @throws TimedOut when the deadline passed; nothing was granted
      */
-    Object await(long deadline, Supply supply) throws InterruptedException, TimedOut {
+    Object await(long now, long timeout, Supply supply) throws InterruptedException, TimedOut {
+        long deadline = now + timeout;
+        long remaining = timeout;
         Waiter waiter = new Waiter(Thread.currentThread());
         lock.lock();
         try {
@@ -108,7 +116,6 @@ final class Waiters {
             if (grant != null) {
                 return grant;
             }
-            long remaining = deadline - clock.getAsLong();
             boolean interrupted = Thread.interrupted();
             if (remaining <= 0 || interrupted) {
                 Object late = withdraw(waiter);
@@ -124,6 +131,9 @@ final class Waiters {
                 throw new TimedOut();
             }
             LockSupport.parkNanos(this, remaining);
+            if (waiter.grant == null) {
+                remaining = deadline - clock.getAsLong();
+            }
         }
     }
 
@@ -160,6 +170,7 @@ final class Waiters {
             this.thread = thread;
         }
 
+        /** Under the lock; {@link #handOff} wakes its waiter after releasing it instead. */
         void grant(Object value) {
             grant = value;
             LockSupport.unpark(thread);
