@@ -17,7 +17,8 @@ import org.poolkit.benchmarks.report.Report;
 
 /**
  * Runs every benchmark the results page shows and writes the page: the cycles at 1, 2 and 8 threads, Derby, and —
- * given a JDK with virtual threads — 1,000 virtual threads sharing 16 connections. Each part's JMH results go to a
+ * given a JDK with virtual threads — {@value VirtualThreadBench#THREADS} virtual threads sharing
+ * {@value VirtualThreadBench#POOL_SIZE} connections. Each part's JMH results go to a
  * JSON file in the output folder, and {@link Report} turns those files into {@code BENCHMARKS.md} and its chart.
  *
  * <pre>
@@ -31,8 +32,6 @@ import org.poolkit.benchmarks.report.Report;
 public final class Suite {
 
     static final int[] THREADS = {1, 2, 8};
-    static final int VIRTUAL_THREADS = 1_000;
-    static final int VIRTUAL_POOL_SIZE = 16;
 
     private final boolean smoke;
     private final Path out;
@@ -94,16 +93,12 @@ public final class Suite {
         if (virtualThreadJava != null && !Files.isExecutable(Paths.get(virtualThreadJava))) {
             System.out.println("Skipping the virtual-thread run: " + virtualThreadJava + " is not an executable java");
         } else if (virtualThreadJava != null || Runtime.version().feature() >= 21) {
-            ChainedOptionsBuilder options = base().include(CycleBench.class.getName() + ".connectionCycle")
-                    .threads(VIRTUAL_THREADS).param("pool", "queue", "hikari", "agroal")
-                    .param("maxPoolSize", String.valueOf(VIRTUAL_POOL_SIZE))
-                    // JMH 1.37 runs the benchmark threads as virtual threads with this executor.
-                    .jvmArgsAppend("-Djmh.executor=VIRTUAL");
+            ChainedOptionsBuilder options = base().include(VirtualThreadBench.class.getName());
             if (virtualThreadJava != null) {
                 options.jvm(virtualThreadJava);
             }
             if (smoke) {
-                // In-process smoke runs cannot switch executors: fork once, briefly.
+                // Another JVM cannot run in-process: fork once, briefly.
                 options.forks(1);
             }
             results.add(run("virtual-threads", options));

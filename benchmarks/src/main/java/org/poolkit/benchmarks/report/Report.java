@@ -112,7 +112,8 @@ public final class Report {
         int size = params.has("maxPoolSize") ? Integer.parseInt(params.get("maxPoolSize").getAsString()) : 0;
         JsonObject metric = entry.getAsJsonObject("primaryMetric");
         return new Result(benchmark, pool, size, entry.get("threads").getAsInt(), number(metric.get("score")),
-                number(metric.get("scoreError")), metric.get("scoreUnit").getAsString());
+                number(metric.get("scoreError")), metric.get("scoreUnit").getAsString(),
+                entry.get("vmName").getAsString() + " " + entry.get("jdkVersion").getAsString());
     }
 
     private static double number(JsonElement element) {
@@ -219,21 +220,21 @@ public final class Report {
     }
 
     private void appendVirtualThreads(StringBuilder md) {
-        List<Result> rows = results.stream().filter(r -> r.threads() >= 1000).collect(Collectors.toList());
+        List<Result> rows = results.stream().filter(r -> r.benchmark().equals("virtualThreadCycle"))
+                .collect(Collectors.toList());
+        md.append("## Virtual threads: 1,000 virtual threads sharing 16 connections, connection cycle\n\n");
         if (rows.isEmpty()) {
-            md.append("## Virtual threads\n\nNot run: the JVM had no virtual threads and no `--vt-java` was given."
-                    + "\n\n");
+            md.append("Not run: the JVM had no virtual threads and no `--vt-java` was given.\n\n");
             return;
         }
-        md.append("## Virtual threads: ").append(rows.get(0).threads()).append(" virtual threads, ")
-                .append(rows.get(0).size()).append(" connections, connection cycle\n\n");
         md.append("| pool | threads | score | ± error | × HikariCP | × floor |\n|---|---|---|---|---|---|\n");
         Optional<Result> hikari = rows.stream().filter(r -> r.pool().equals("hikari")).findFirst();
         for (String pool : POOL_ORDER) {
             rows.stream().filter(r -> r.pool().equals(pool)).findFirst()
                     .ifPresent(r -> md.append(row(r, hikari, Optional.empty())));
         }
-        md.append('\n');
+        md.append("\n(One JMH thread starts the 1,000 virtual threads and joins them; the score counts their "
+                + "cycles. JVM: ").append(rows.get(0).jdk()).append(")\n\n");
     }
 
     private static String row(Result r, Optional<Result> hikari, Optional<Result> floor) {
@@ -279,8 +280,7 @@ public final class Report {
         md.append("- JMH ").append(string("jmhVersion")).append(": ").append(string("forks")).append(" fork(s), ")
                 .append(string("warmupIterations")).append(" × ").append(string("warmupTime"))
                 .append(" warmup, ").append(string("measurementIterations")).append(" × ")
-                .append(string("measurementTime")).append(" measurement; the virtual-thread run used ")
-                .append("`-Djmh.executor=VIRTUAL`\n");
+                .append(string("measurementTime")).append(" measurement\n");
         md.append("- Machine: ").append(System.getProperty("os.name")).append(' ')
                 .append(System.getProperty("os.arch")).append(", ").append(Runtime.getRuntime().availableProcessors())
                 .append(" CPUs").append(cpuModel()).append(", ").append(memory()).append('\n');

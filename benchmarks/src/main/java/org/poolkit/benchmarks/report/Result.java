@@ -10,6 +10,8 @@ package org.poolkit.benchmarks.report;
  * @param score     the throughput
  * @param error     JMH's 99.9 % error margin, NaN with a single iteration
  * @param unit      the score's unit, e.g. {@code ops/us}
+ * @param jdk       the JDK the trial ran on
  */
-record Result(String benchmark, String pool, int size, int threads, double score, double error, String unit) {
+record Result(String benchmark, String pool, int size, int threads, double score, double error, String unit,
+        String jdk) {
 }
