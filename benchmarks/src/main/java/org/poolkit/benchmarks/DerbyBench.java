@@ -1,5 +1,6 @@
 package org.poolkit.benchmarks;
 
+import java.nio.file.Paths;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -34,7 +35,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g", "-Dderby.stream.error.field=java.lang.System.err"})
+@Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
 @State(Scope.Benchmark)
 public class DerbyBench {
 
@@ -61,6 +62,11 @@ public class DerbyBench {
 
     @Setup(Level.Trial)
     public void open() throws Exception {
+        // Derby's log would otherwise land in derby.log in the working directory: the checkout's root.
+        if (System.getProperty("derby.stream.error.file") == null) {
+            System.setProperty("derby.stream.error.file",
+                    Paths.get(System.getProperty("java.io.tmpdir"), "poolkit-benchmarks-derby.log").toString());
+        }
         BenchDerby creator = new BenchDerby();
         creator.setCreateDatabase("create");
         try (Connection connection = creator.getConnection(); Statement statement = connection.createStatement()) {
