@@ -262,7 +262,7 @@ class NullPoolTest {
         try {
             Connection firstDriverConnection;
             try (ProxiedConnection handle = pool.checkout(); Statement statement = handle.createStatement()) {
-                firstDriverConnection = handle.unwrap(Connection.class);
+                firstDriverConnection = handle.entry().connection();
                 statement.execute("CREATE TABLE items (id INT)");
                 handle.setAutoCommit(false);
                 statement.execute("INSERT INTO items VALUES (1)");
