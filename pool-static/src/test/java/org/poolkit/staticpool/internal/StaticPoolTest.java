@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -25,6 +26,7 @@ import org.poolkit.api.PoolSettings;
 import org.poolkit.api.ProxiedConnection;
 import org.poolkit.core.Pools;
 import org.poolkit.testkit.EventLog;
+import org.poolkit.testkit.FakeClock;
 import org.poolkit.testkit.StubConnection;
 import org.poolkit.testkit.StubDriver;
 
@@ -334,6 +336,62 @@ class StaticPoolTest {
         assertEquals(rounds, only.rollbacks(), "one reset per round: the last holder's");
         assertEquals(0, pool.status().checkedOut());
         assertEquals(1, pool.status().checkedIn());
+    }
+
+    @Test
+    void aJoinThatCannotReconnectFailsAndLosesNoHolder() throws SQLException {
+        Pool pool = pool();
+        ProxiedConnection invalidating = pool.checkout();
+        ProxiedConnection bystander = pool.checkout();
+        invalidating.invalidate();
+        SQLException down = new SQLException("database is down", "08001");
+        driver.failConnect(down);
+
+        assertSame(down, assertThrows(SQLException.class, pool::checkout));
+        assertEquals(1, pool.status().checkedOut(), "the bystander still holds it");
+        bystander.close();
+        assertEquals(0, pool.status().checkedOut());
+        driver.failConnect(null);
+        try (ProxiedConnection next = pool.checkout()) {
+            execute(next);
+        }
+        assertEquals(1, driver.open());
+        assertEquals(1, pool.status().open());
+    }
+
+    @Test
+    void recycleReplacesTheConnectionAtACheckoutThatFindsNobodyHoldingIt() throws SQLException {
+        FakeClock clock = new FakeClock();
+        Pool pool = Pools.create(StaticPoolProvider.NAME, driver, settings().withRecycle(Duration.ofSeconds(30)),
+                clock);
+        ProxiedConnection first = pool.checkout();
+        StubConnection old = stub(first);
+        clock.advance(Duration.ofSeconds(31));
+        try (ProxiedConnection joined = pool.checkout()) {
+            assertSame(old, stub(joined), "not recycled under a holder");
+        }
+        first.close();
+
+        try (ProxiedConnection next = pool.checkout()) {
+            assertNotSame(old, stub(next));
+        }
+        assertTrue(old.isPhysicallyClosed());
+        assertEquals(1, driver.open());
+    }
+
+    @Test
+    void prePingReplacesADeadIdleConnection() throws SQLException {
+        Pool pool = Pools.create(StaticPoolProvider.NAME, driver, settings().withPrePing(true));
+        StubConnection old;
+        try (ProxiedConnection handle = pool.checkout()) {
+            old = stub(handle);
+        }
+        old.kill();
+        try (ProxiedConnection next = pool.checkout()) {
+            assertNotSame(old, stub(next));
+            execute(next);
+        }
+        assertEquals(1, driver.open());
     }
 
     @Test

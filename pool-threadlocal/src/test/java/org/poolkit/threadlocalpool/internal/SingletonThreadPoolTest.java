@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -28,6 +29,7 @@ import org.poolkit.api.PoolSettings;
 import org.poolkit.api.ProxiedConnection;
 import org.poolkit.core.Pools;
 import org.poolkit.testkit.EventLog;
+import org.poolkit.testkit.FakeClock;
 import org.poolkit.testkit.StubConnection;
 import org.poolkit.testkit.StubDriver;
 
@@ -330,6 +332,27 @@ class SingletonThreadPoolTest {
         assertEquals(0, pool.status().checkedIn() + pool.status().checkedOut());
         driver.failConnect(null);
         pool.checkout().close();
+        assertEquals(1, driver.open());
+    }
+
+    @Test
+    void recycleAndPrePingActOnTheOutermostCheckoutOnly() throws SQLException {
+        FakeClock clock = new FakeClock();
+        Pool pool = Pools.create(SingletonThreadPoolProvider.NAME, driver,
+                settings(5).withRecycle(Duration.ofSeconds(30)).withPrePing(true), clock);
+        ProxiedConnection outer = pool.checkout();
+        StubConnection old = stub(outer);
+        clock.advance(Duration.ofSeconds(31));
+        try (ProxiedConnection nested = pool.checkout()) {
+            assertSame(old, stub(nested), "not recycled under its outer holder");
+        }
+        assertEquals(0, old.isValidCalls(), "a nested checkout is not pinged");
+        outer.close();
+
+        try (ProxiedConnection next = pool.checkout()) {
+            assertNotSame(old, stub(next), "recycled at the next outermost checkout");
+        }
+        assertTrue(old.isPhysicallyClosed());
         assertEquals(1, driver.open());
     }
 
