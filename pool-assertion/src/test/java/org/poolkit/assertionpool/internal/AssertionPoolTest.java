@@ -101,6 +101,7 @@ class AssertionPoolTest {
     void aSecondCheckoutFromAnotherThreadFailsToo() throws Exception {
         Pool pool = pool();
         try (ProxiedConnection held = firstCheckoutHoldingOn(pool)) {
+            assertFalse(held.isClosed());
             Throwable failure = CompletableFuture.supplyAsync(() -> {
                 try {
                     pool.checkout().close();
