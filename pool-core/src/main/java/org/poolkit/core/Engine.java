@@ -115,8 +115,16 @@ final class Engine implements Pool {
     @Override
     public ProxiedConnection checkout() throws SQLException {
         leaks.reclaim();
-        Entry entry = (Entry) strategy.checkout();
-        return entry.holders == null ? handOut(entry) : handOutShared(entry);
+        while (true) {
+            Entry entry = (Entry) strategy.checkout();
+            if (entry.holders == null) {
+                return handOut(entry);
+            }
+            ProxiedConnection handle = handOutShared(entry);
+            if (handle != null) {
+                return handle;
+            }
+        }
     }
 
     /** Readies an entry that this checkout is the only one to hold, and hands out its handle. */
@@ -144,12 +152,17 @@ final class Engine implements Pool {
      * listeners); a checkout that joins holders already there gets its own handle on the same connection and nothing
      * else, since the connection cannot be recycled or pinged under them. If a holder invalidated the connection, the
      * joining checkout connects the entry anew.
+     *
+     * @return null when dispose() discarded the entry after the strategy chose it: the checkout chooses again
      */
     private ProxiedConnection handOutShared(Entry entry) throws SQLException {
         Entry.Holders holders = entry.holders;
         holders.lock.lock();
         try {
             if (holders.count == 0) {
+                if (!entry.claim()) {
+                    return null;
+                }
                 ProxiedConnection handle = handOut(entry);
                 holders.count = 1;
                 return handle;
@@ -317,8 +330,13 @@ final class Engine implements Pool {
                 listeners.checkin(entry.connection(), entry);
             }
         } finally {
-            strategy.checkin(entry);
+            giveBack(entry);
         }
+    }
+
+    private void giveBack(Entry entry) {
+        entry.unclaim();
+        strategy.checkin(entry);
     }
 
     private void endCheckout(Entry entry) {
@@ -380,7 +398,7 @@ final class Engine implements Pool {
                 entry.invalidate(null);
                 endCheckout(entry);
             }
-            strategy.checkin(entry);
+            giveBack(entry);
         }
         if (closeOnCheckinBelow != disposedBelow) {
             // dispose() ran while this entry was on its way back and may have drained the pool before it arrived.
@@ -430,7 +448,7 @@ final class Engine implements Pool {
                 listeners.detach(driver, entry);
             }
         } finally {
-            strategy.checkin(entry);
+            giveBack(entry);
         }
         return true;
     }
@@ -516,6 +534,9 @@ final class Engine implements Pool {
         @Override
         public void discard(PoolEntry entry) {
             Entry owned = (Entry) entry;
+            if (!owned.discarding()) {
+                return;
+            }
             entries.remove(owned);
             Connection driver = owned.release();
             if (driver != null) {

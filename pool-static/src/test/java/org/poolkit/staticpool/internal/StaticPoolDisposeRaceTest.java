@@ -1,0 +1,152 @@
+package org.poolkit.staticpool.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongSupplier;
+
+import org.junit.jupiter.api.Test;
+import org.poolkit.api.Pool;
+import org.poolkit.api.PoolEntry;
+import org.poolkit.api.PoolSettings;
+import org.poolkit.api.PoolStatus;
+import org.poolkit.api.ProxiedConnection;
+import org.poolkit.api.spi.PoolContext;
+import org.poolkit.api.spi.PoolStrategy;
+import org.poolkit.api.spi.PoolStrategyProvider;
+import org.poolkit.core.Pools;
+import org.poolkit.testkit.FakeClock;
+import org.poolkit.testkit.StubConnection;
+import org.poolkit.testkit.StubDriver;
+
+/**
+ * {@code dispose()} racing a checkout that the strategy has already given the shared entry to. The interleavings are
+ * forced on one thread: dispose runs from inside the checkout, at the point the race would reach.
+ */
+class StaticPoolDisposeRaceTest {
+
+    private final StubDriver driver = new StubDriver();
+    private final AtomicReference<Pool> pool = new AtomicReference<>();
+    private final AtomicBoolean disposeAtNextStep = new AtomicBoolean();
+
+    /** Disposes the pool once, when armed. */
+    private void disposeIfArmed() {
+        if (disposeAtNextStep.compareAndSet(true, false)) {
+            pool.get().dispose();
+        }
+    }
+
+    private static StubConnection stub(Connection handle) throws SQLException {
+        return handle.unwrap(StubConnection.class);
+    }
+
+    private static void execute(Connection handle) throws SQLException {
+        try (Statement statement = handle.createStatement()) {
+            statement.execute("SELECT 1");
+        }
+    }
+
+    /** A StaticPool whose checkout lets dispose() run after it has chosen the entry, before the engine takes it. */
+    private Pool disposingAfterTheStrategyChose() {
+        PoolStrategyProvider provider = new PoolStrategyProvider() {
+            @Override
+            public String name() {
+                return StaticPoolProvider.NAME;
+            }
+
+            @Override
+            public PoolStrategy create(PoolContext context) {
+                StaticPool real = new StaticPool(context);
+                return new PoolStrategy() {
+                    @Override
+                    public PoolEntry checkout() throws SQLException {
+                        PoolEntry chosen = real.checkout();
+                        disposeIfArmed();
+                        return chosen;
+                    }
+
+                    @Override
+                    public void checkin(PoolEntry entry) {
+                        real.checkin(entry);
+                    }
+
+                    @Override
+                    public void dispose() {
+                        real.dispose();
+                    }
+
+                    @Override
+                    public PoolStatus status() {
+                        return real.status();
+                    }
+                };
+            }
+        };
+        Pool created = Pools.create(provider, driver, PoolSettings.defaults().withName("static-race"),
+                new FakeClock());
+        pool.set(created);
+        return created;
+    }
+
+    /**
+     * dispose() closes the idle connection after StaticPool chose it for a checkout: the checkout gets the pool's
+     * new connection, the one the next checkout shares, not a second one of its own.
+     */
+    @Test
+    void disposeBetweenTheChoiceAndTheCheckoutLeavesOneWorkingConnection() throws SQLException {
+        Pool racing = disposingAfterTheStrategyChose();
+        StubConnection first;
+        try (ProxiedConnection handle = racing.checkout()) {
+            first = stub(handle);
+        }
+        disposeAtNextStep.set(true);
+        try (ProxiedConnection handle = racing.checkout(); ProxiedConnection joiner = racing.checkout()) {
+            assertFalse(disposeAtNextStep.get(), "dispose ran inside the checkout");
+            assertFalse(stub(handle).isPhysicallyClosed());
+            execute(handle);
+            assertSame(stub(handle), stub(joiner), "still one connection shared by every checkout");
+        }
+        assertEquals(1, driver.open(), "the disposed one closed, the new one kept: " + driver);
+        assertTrue(first.isPhysicallyClosed(), "dispose closed the first connection");
+    }
+
+    /**
+     * dispose() runs while the engine readies the entry for its first holder (here from the recycle check's clock
+     * read): the checkout must not hand out the connection dispose is closing.
+     */
+    @Test
+    void disposeWhileTheFirstHolderIsReadiedNeverHandsOutAClosedConnection() throws SQLException {
+        FakeClock time = new FakeClock();
+        LongSupplier clock = () -> {
+            disposeIfArmed();
+            return time.getAsLong();
+        };
+        Pool racing = Pools.create(StaticPoolProvider.NAME, driver,
+                PoolSettings.defaults().withName("static-race").withRecycle(Duration.ofHours(1)), clock);
+        pool.set(racing);
+        racing.checkout().close();
+
+        disposeAtNextStep.set(true);
+        try (ProxiedConnection handle = racing.checkout()) {
+            assertFalse(disposeAtNextStep.get(), "dispose ran inside the checkout");
+            assertFalse(stub(handle).isPhysicallyClosed(), "handed out a connection dispose closed");
+            execute(handle);
+            try (ProxiedConnection joiner = racing.checkout()) {
+                assertSame(stub(handle), stub(joiner), "still one connection shared by every checkout");
+            }
+        }
+        assertEquals(0, racing.status().checkedOut());
+        try (ProxiedConnection after = racing.checkout()) {
+            execute(after);
+        }
+        assertEquals(1, driver.open(), driver.toString());
+    }
+}
