@@ -128,7 +128,7 @@ final class Engine implements Pool {
     }
 
     /** Readies an entry that this checkout is the only one to hold, and hands out its handle. */
-    private ProxiedConnection handOut(Entry entry) throws SQLException {
+    private ConnectionHandle handOut(Entry entry) throws SQLException {
         boolean fresh = entry.fresh;
         entry.fresh = false;
         Connection driver = entry.connection();
@@ -137,8 +137,7 @@ final class Engine implements Pool {
             fresh = true;
         }
         ConnectionHandle handle = new ConnectionHandle(this, entry, driver);
-        // Co-holders of a shared entry cannot tell a collected handle from one closed early: only the threshold
-        // report watches a shared entry.
+        // A shared entry's holders are tracked one by one (Holders.tracked); its checkout only times the threshold.
         entry.beginCheckout(leaks.track(entry.holders == null ? handle : null, entry));
         if (prePing || !listeners.isEmpty()) {
             runCheckoutChecks(entry, handle, fresh);
@@ -163,8 +162,9 @@ final class Engine implements Pool {
                 if (!entry.claim()) {
                     return null;
                 }
-                ProxiedConnection handle = handOut(entry);
+                ConnectionHandle handle = handOut(entry);
                 holders.count = 1;
+                holders.tracked.add(leaks.trackHolder(handle, entry));
                 return handle;
             }
             Connection driver = entry.connection();
@@ -177,6 +177,7 @@ final class Engine implements Pool {
             ConnectionHandle handle = new ConnectionHandle(this, entry, driver);
             handle.handedOut();
             holders.count++;
+            holders.tracked.add(leaks.trackHolder(handle, entry));
             return handle;
         } finally {
             holders.lock.unlock();
@@ -354,17 +355,18 @@ final class Engine implements Pool {
      * {@link AssertionError} from a test's listener, say — the entry still goes back, invalidated if its reset did
      * not finish, and the throwable then reaches the holder's {@code close()}.
      */
-    void checkin(Entry entry, boolean leaked) {
+    void checkin(Entry entry, ConnectionHandle handle) {
         Entry.Holders holders = entry.holders;
         if (holders == null) {
-            returnEntry(entry, leaked);
+            returnEntry(entry, false);
             return;
         }
         holders.lock.lock();
         try {
+            holders.untrack(handle);
             // Only the last holder's checkin resets: the others' would end a transaction still in use.
             if (--holders.count == 0) {
-                returnEntry(entry, leaked);
+                returnEntry(entry, false);
             }
         } finally {
             holders.lock.unlock();
@@ -407,7 +409,30 @@ final class Engine implements Pool {
     }
 
     void checkinLeaked(Entry entry) {
-        checkin(entry, true);
+        returnEntry(entry, true);
+    }
+
+    /**
+     * Counts out a holder of a shared entry whose handle was garbage collected without {@code close()}; the last
+     * holder gone resets the entry and gives it back, as for any leaked connection.
+     *
+     * @return false when the holder had already given the entry back (it was closed, or detached it)
+     */
+    boolean checkinLeakedHolder(LeakDetector.Checkout holder) {
+        Entry entry = holder.entry;
+        Entry.Holders holders = entry.holders;
+        holders.lock.lock();
+        try {
+            if (!holders.tracked.remove(holder)) {
+                return false;
+            }
+            if (--holders.count == 0) {
+                returnEntry(entry, true);
+            }
+            return true;
+        } finally {
+            holders.lock.unlock();
+        }
     }
 
     /**
@@ -428,6 +453,7 @@ final class Engine implements Pool {
             boolean detached = detachOwned(entry, driver);
             if (detached) {
                 holders.count = 0;
+                holders.tracked.clear();
             }
             return detached;
         } finally {
@@ -462,11 +488,11 @@ final class Engine implements Pool {
     }
 
     /** A driver error said the held connection is dead: replace it and every older one, and take the entry back. */
-    void disconnected(Entry entry, SQLException cause) {
+    void disconnected(Entry entry, ConnectionHandle handle, SQLException cause) {
         try {
             disconnectedDuringCheckout(entry, cause);
         } finally {
-            checkin(entry, false);
+            checkin(entry, handle);
         }
     }
 

@@ -5,6 +5,9 @@ import java.lang.invoke.VarHandle;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -317,5 +320,17 @@ final class Entry implements PoolEntry {
         final AtomicInteger state = new AtomicInteger(IDLE);
         /** Checkouts holding the entry now: the first is the one whose checkin will reset it. */
         int count;
+        /** One per holder's handle, so that a handle collected without close() still counts its holder out. */
+        final List<LeakDetector.Checkout> tracked = new ArrayList<>(1);
+
+        /** Stops tracking a holder whose handle gives the entry back itself. */
+        void untrack(ConnectionHandle handle) {
+            for (Iterator<LeakDetector.Checkout> it = tracked.iterator(); it.hasNext(); ) {
+                if (it.next().refersTo(handle)) {
+                    it.remove();
+                    return;
+                }
+            }
+        }
     }
 }

@@ -30,8 +30,8 @@ import org.poolkit.api.spi.PoolStrategy;
  * <p>What it does not support, and why: {@code pool.size}, {@code max.overflow}, {@code timeout} and
  * {@code use.lifo} (there is one connection and nobody waits for it). There is no isolation between holders: they
  * share one transaction, and a JDBC driver serialises or interleaves their calls as it does for any connection used
- * from several threads. A handle that is garbage collected without {@code close()} is not taken back, since it cannot
- * be told apart from its co-holders' use ({@code leak.detection.threshold} still reports the connection held);
+ * from several threads. A handle that is garbage collected without {@code close()} counts its holder out, like a
+ * {@code close()}; when it was the last holder the connection is reset and checked in as a leaked one.
  * {@code detach()} works only for a sole holder. Not for a server database shared by a busy application: use
  * {@code queue}.
  *
