@@ -9,6 +9,13 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
@@ -148,5 +155,58 @@ class StaticPoolDisposeRaceTest {
             execute(after);
         }
         assertEquals(1, driver.open(), driver.toString());
+    }
+    /**
+     * Four threads check out, use and return the connection while a fifth disposes the pool again and again: no
+     * checkout gets a closed connection, no connection is closed under a holder, and once all are back at most one is
+     * open.
+     */
+    @Test
+    void checkoutsRacingRepeatedDisposeNeverUseAClosedConnection() throws Exception {
+        Pool racing = Pools.create(StaticPoolProvider.NAME, driver, PoolSettings.defaults().withName("static-race"));
+        int users = 4;
+        int iterations = 300;
+        CountDownLatch start = new CountDownLatch(1);
+        AtomicBoolean usersDone = new AtomicBoolean();
+        ExecutorService executor = Executors.newFixedThreadPool(users + 1);
+        try {
+            List<Future<?>> results = new ArrayList<>();
+            for (int t = 0; t < users; t++) {
+                results.add(executor.submit(() -> {
+                    start.await();
+                    for (int i = 0; i < iterations; i++) {
+                        try (ProxiedConnection handle = racing.checkout()) {
+                            StubConnection driverConnection = stub(handle);
+                            assertFalse(driverConnection.isPhysicallyClosed(), "checked out a closed connection");
+                            execute(handle);
+                            assertFalse(driverConnection.isPhysicallyClosed(), "closed under its holder");
+                        }
+                    }
+                    return null;
+                }));
+            }
+            Future<?> disposer = executor.submit(() -> {
+                start.await();
+                while (!usersDone.get()) {
+                    racing.dispose();
+                    Thread.yield();
+                }
+                return null;
+            });
+            start.countDown();
+            try {
+                for (Future<?> result : results) {
+                    result.get(60, TimeUnit.SECONDS);
+                }
+            } finally {
+                usersDone.set(true);
+            }
+            disposer.get(10, TimeUnit.SECONDS);
+        } finally {
+            executor.shutdownNow();
+        }
+        assertEquals(0, racing.status().checkedOut());
+        assertTrue(driver.open() <= 1, "at most the pool's one connection is open: " + driver);
+        assertEquals(driver.open(), racing.status().open());
     }
 }
