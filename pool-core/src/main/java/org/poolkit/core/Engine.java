@@ -158,6 +158,12 @@ final class Engine implements Pool {
         Entry.Holders holders = entry.holders;
         holders.lock.lock();
         try {
+            if (holders.lock.getHoldCount() > 1) {
+                // A listener of this entry's checkout or checkin, on the thread doing it: it would join or claim an
+                // entry halfway through being handed out or given back.
+                throw new SQLException("Pool '" + name() + "': a listener cannot check out the shared connection "
+                        + "while its own checkout or checkin is under way", "55000");
+            }
             if (holders.count == 0) {
                 if (!entry.claim()) {
                     return null;

@@ -11,6 +11,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -23,6 +24,7 @@ import java.util.function.LongSupplier;
 import org.junit.jupiter.api.Test;
 import org.poolkit.api.Pool;
 import org.poolkit.api.PoolEntry;
+import org.poolkit.api.PoolEvents;
 import org.poolkit.api.PoolSettings;
 import org.poolkit.api.PoolStatus;
 import org.poolkit.api.ProxiedConnection;
@@ -208,5 +210,57 @@ class StaticPoolDisposeRaceTest {
         assertEquals(0, racing.status().checkedOut());
         assertTrue(driver.open() <= 1, "at most the pool's one connection is open: " + driver);
         assertEquals(driver.open(), racing.status().open());
+    }
+    /**
+     * A listener that checks the shared connection out again from inside its checkout or checkin is refused with an
+     * error, rather than joining a checkout that is half done (or, worse, spinning for ever on it).
+     */
+    @Test
+    void aListenerCheckingOutFromInsideACheckoutOrCheckinIsRefused() throws Exception {
+        Pool reentered = Pools.create(StaticPoolProvider.NAME, driver, PoolSettings.defaults().withName("reentry"));
+        List<Throwable> refusals = new CopyOnWriteArrayList<>();
+        AtomicBoolean reenter = new AtomicBoolean(true);
+        PoolEvents checkingOutAgain = new PoolEvents() {
+            @Override
+            public void checkout(Connection connection, PoolEntry entry, ProxiedConnection proxy) {
+                tryAgain();
+            }
+
+            @Override
+            public void checkin(Connection connection, PoolEntry entry) {
+                tryAgain();
+            }
+
+            private void tryAgain() {
+                if (!reenter.get()) {
+                    return;
+                }
+                try (ProxiedConnection nested = reentered.checkout()) {
+                    refusals.add(new AssertionError("checked out " + nested + " from inside a listener"));
+                } catch (SQLException expected) {
+                    refusals.add(expected);
+                }
+            }
+        };
+        reentered.addListener(checkingOutAgain);
+        ExecutorService thread = Executors.newSingleThreadExecutor();
+        try {
+            thread.submit(() -> {
+                reentered.checkout().close();
+                return null;
+            }).get(10, TimeUnit.SECONDS);
+        } finally {
+            thread.shutdownNow();
+        }
+        assertEquals(2, refusals.size(), refusals.toString());
+        for (Throwable refusal : refusals) {
+            assertTrue(refusal instanceof SQLException, refusal.toString());
+        }
+        reenter.set(false);
+        try (ProxiedConnection after = reentered.checkout()) {
+            execute(after);
+        }
+        assertEquals(0, reentered.status().checkedOut());
+        assertEquals(1, driver.open());
     }
 }
