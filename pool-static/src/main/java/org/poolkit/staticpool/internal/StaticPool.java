@@ -36,7 +36,8 @@ import org.poolkit.api.spi.PoolStrategy;
  * {@code queue}.
  *
  * <p>Thread-safe. The first checkout opens the connection under a lock, so that concurrent first checkouts open one
- * connection, not several; later checkouts take no lock here.
+ * connection, not several; later checkouts take no lock here. The last holder's checkin and {@link #dispose()} agree
+ * under that lock on which entry is the pool's.
  */
 final class StaticPool implements PoolStrategy {
 
@@ -67,7 +68,15 @@ final class StaticPool implements PoolStrategy {
 
     @Override
     public void checkin(PoolEntry entry) {
-        if (entry != shared) {
+        boolean kept;
+        // Under the lock, so that dispose() cannot make it the pool's connection again after this decision.
+        connecting.lock();
+        try {
+            kept = entry == shared;
+        } finally {
+            connecting.unlock();
+        }
+        if (!kept) {
             // dispose() let go of it while a checkout was taking it: it is nobody's now.
             context.discard(entry);
         }
@@ -87,6 +96,16 @@ final class StaticPool implements PoolStrategy {
             connecting.unlock();
         }
         context.discard(idle);
+        connecting.lock();
+        try {
+            if (shared == null && idle.isCheckedOut()) {
+                // A checkout took it between the check above and the discard, which left it to its holders: it stays
+                // the pool's one connection rather than the next checkout opening a second beside it.
+                shared = idle;
+            }
+        } finally {
+            connecting.unlock();
+        }
     }
 
     @Override

@@ -263,4 +263,145 @@ class StaticPoolDisposeRaceTest {
         assertEquals(0, reentered.status().checkedOut());
         assertEquals(1, driver.open());
     }
+    /**
+     * A checkout that chose the connection before dispose() let go of it, and takes it while dispose is discarding
+     * it, keeps it (on a new connection, as dispose() made the old one stale); and it stays the pool's one connection,
+     * which the next checkout joins rather than opening a second one beside it.
+     */
+    @Test
+    void aCheckoutTakingTheConnectionWhileDisposeDiscardsItKeepsItThePoolsOne() throws Exception {
+        CountDownLatch chosen = new CountDownLatch(1);
+        CountDownLatch claimNow = new CountDownLatch(1);
+        CountDownLatch holding = new CountDownLatch(1);
+        CountDownLatch returnNow = new CountDownLatch(1);
+        AtomicBoolean pauseAfterChoice = new AtomicBoolean();
+        AtomicBoolean claimDuringDiscard = new AtomicBoolean();
+        PoolStrategyProvider provider = new PoolStrategyProvider() {
+            @Override
+            public String name() {
+                return StaticPoolProvider.NAME;
+            }
+
+            @Override
+            public PoolStrategy create(PoolContext context) {
+                StaticPool real = new StaticPool(discardingAfterAClaim(context));
+                return new PoolStrategy() {
+                    @Override
+                    public PoolEntry checkout() throws SQLException {
+                        PoolEntry entry = real.checkout();
+                        if (pauseAfterChoice.compareAndSet(true, false)) {
+                            chosen.countDown();
+                            await(claimNow);
+                        }
+                        return entry;
+                    }
+
+                    @Override
+                    public void checkin(PoolEntry entry) {
+                        real.checkin(entry);
+                    }
+
+                    @Override
+                    public void dispose() {
+                        real.dispose();
+                    }
+
+                    @Override
+                    public PoolStatus status() {
+                        return real.status();
+                    }
+                };
+            }
+
+            private PoolContext discardingAfterAClaim(PoolContext context) {
+                return new PoolContext() {
+                    @Override
+                    public String poolName() {
+                        return context.poolName();
+                    }
+
+                    @Override
+                    public PoolSettings settings() {
+                        return context.settings();
+                    }
+
+                    @Override
+                    public PoolEntry newEntry() throws SQLException {
+                        return context.newEntry();
+                    }
+
+                    @Override
+                    public PoolEntry newSharedEntry() throws SQLException {
+                        return context.newSharedEntry();
+                    }
+
+                    @Override
+                    public void discard(PoolEntry entry) {
+                        if (claimDuringDiscard.compareAndSet(true, false)) {
+                            claimNow.countDown();
+                            await(holding);
+                        }
+                        context.discard(entry);
+                    }
+
+                    @Override
+                    public int openConnections() {
+                        return context.openConnections();
+                    }
+
+                    @Override
+                    public long nanoTime() {
+                        return context.nanoTime();
+                    }
+                };
+            }
+        };
+        Pool racing = Pools.create(provider, driver, PoolSettings.defaults().withName("static-race"), new FakeClock());
+        racing.checkout().close();
+        StubConnection original = driver.connections().get(0);
+
+        pauseAfterChoice.set(true);
+        claimDuringDiscard.set(true);
+        AtomicReference<StubConnection> held = new AtomicReference<>();
+        ExecutorService thread = Executors.newSingleThreadExecutor();
+        try {
+            Future<?> holder = thread.submit(() -> {
+                try (ProxiedConnection handle = racing.checkout()) {
+                    held.set(stub(handle));
+                    holding.countDown();
+                    await(returnNow);
+                    execute(handle);
+                }
+                return null;
+            });
+            assertTrue(chosen.await(10, TimeUnit.SECONDS));
+            racing.dispose();
+            try (ProxiedConnection next = racing.checkout()) {
+                assertSame(held.get(), stub(next), "joined the held connection, opened no second one");
+                assertEquals(1, driver.open());
+                returnNow.countDown();
+                holder.get(10, TimeUnit.SECONDS);
+            }
+        } finally {
+            thread.shutdownNow();
+        }
+        assertTrue(original.isPhysicallyClosed(), "the connection from before dispose() is closed");
+        try (ProxiedConnection after = racing.checkout()) {
+            assertSame(held.get(), stub(after), "the one opened after dispose() is the pool's connection");
+            execute(after);
+        }
+        assertEquals(1, driver.open());
+        assertEquals(2, driver.opened());
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            if (!latch.await(10, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("the other side of the race never came");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
 }
