@@ -1,5 +1,6 @@
 package org.poolkit.core;
 
+import java.lang.ref.Reference;
 import java.sql.Array;
 import java.sql.Blob;
 import java.sql.CallableStatement;
@@ -58,7 +59,10 @@ final class ConnectionHandle implements ProxiedConnection {
 
     /** The checkout is complete: from now on the holder owns the handle, and a handle dropped unclosed is a leak. */
     void handedOut() {
-        anchor = entry.lendAnchor();
+        // A shared entry's holders are tracked by their handles (Holders.tracked); its anchor stays with it.
+        if (entry.holders == null) {
+            anchor = entry.lendAnchor();
+        }
         checkingOut = false;
     }
 
@@ -73,8 +77,9 @@ final class ConnectionHandle implements ProxiedConnection {
     }
 
     /**
-     * Checks the entry in. The entry gets its leak-detection anchor back first, so the leak detector cannot take the
-     * same entry back once this handle becomes unreachable during the checkin.
+     * Checks the entry in. An exclusive entry gets its leak-detection anchor back first, and the reachability fence
+     * keeps the handle, by which a shared entry tracks this holder, alive until the checkin has counted it out: either
+     * way the leak detector cannot take the same checkout back meanwhile.
      */
     @Override
     public void close() {
@@ -94,7 +99,11 @@ final class ConnectionHandle implements ProxiedConnection {
             return;
         }
         Entry held = release();
-        engine.checkin(held, false);
+        try {
+            engine.checkin(held, this);
+        } finally {
+            Reference.reachabilityFence(this);
+        }
     }
 
     @Override
@@ -124,7 +133,11 @@ final class ConnectionHandle implements ProxiedConnection {
         try {
             held.invalidate(reason);
         } finally {
-            engine.checkin(held, false);
+            try {
+                engine.checkin(held, this);
+            } finally {
+                Reference.reachabilityFence(this);
+            }
         }
     }
 
@@ -194,7 +207,7 @@ final class ConnectionHandle implements ProxiedConnection {
     /** Forgets a statement the holder closed. */
     void untrack(StatementHandle statement) {
         if (entry != null) {
-            entry.statements.remove(statement.delegate);
+            entry.statementClosed(statement.delegate);
         }
     }
 
@@ -212,7 +225,11 @@ final class ConnectionHandle implements ProxiedConnection {
         }
         release();
         invalidated = true;
-        engine.disconnected(held, e);
+        try {
+            engine.disconnected(held, this, e);
+        } finally {
+            Reference.reachabilityFence(this);
+        }
         return e;
     }
 
@@ -226,7 +243,7 @@ final class ConnectionHandle implements ProxiedConnection {
 
     private <T extends StatementHandle> T track(T statement) {
         if (entry != null) {
-            entry.statements.add(statement.delegate);
+            entry.statementOpened(statement.delegate);
         }
         return statement;
     }
@@ -243,7 +260,7 @@ final class ConnectionHandle implements ProxiedConnection {
             throw checkException(e);
         }
         if (entry != null) {
-            entry.dirty |= property;
+            entry.changed(property);
         }
     }
 

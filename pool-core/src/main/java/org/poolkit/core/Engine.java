@@ -40,6 +40,10 @@ import org.slf4j.LoggerFactory;
  * dead connection, not as an error for the caller; and pool invalidation is a generation counter, not a timestamp,
  * so it cannot miss a connection opened in the same clock tick. Whatever a listener throws, even an {@link Error},
  * the entry goes back to the strategy.
+ *
+ * <p>A shared entry (static and thread-local strategies) is held by several checkouts at once; its holders are
+ * counted under the entry's own lock, and the last one to return it resets it. Exclusive entries never touch that
+ * lock.
  */
 final class Engine implements Pool {
 
@@ -111,7 +115,20 @@ final class Engine implements Pool {
     @Override
     public ProxiedConnection checkout() throws SQLException {
         leaks.reclaim();
-        Entry entry = (Entry) strategy.checkout();
+        while (true) {
+            Entry entry = (Entry) strategy.checkout();
+            if (entry.holders == null) {
+                return handOut(entry);
+            }
+            ProxiedConnection handle = handOutShared(entry);
+            if (handle != null) {
+                return handle;
+            }
+        }
+    }
+
+    /** Readies an entry that this checkout is the only one to hold, and hands out its handle. */
+    private ConnectionHandle handOut(Entry entry) throws SQLException {
         boolean fresh = entry.fresh;
         entry.fresh = false;
         Connection driver = entry.connection();
@@ -120,12 +137,57 @@ final class Engine implements Pool {
             fresh = true;
         }
         ConnectionHandle handle = new ConnectionHandle(this, entry, driver);
+        // A shared entry's holders are tracked one by one (Holders.tracked); its checkout only times the threshold.
         entry.beginCheckout(leaks.track(entry));
         if (prePing || !listeners.isEmpty()) {
             runCheckoutChecks(entry, handle, fresh);
         }
         handle.handedOut();
         return handle;
+    }
+
+    /**
+     * A checkout of a shared entry. The first holder's checkout is a full one (recycle, pre-ping, {@code checkout}
+     * listeners); a checkout that joins holders already there gets its own handle on the same connection and nothing
+     * else, since the connection cannot be recycled or pinged under them. If a holder invalidated the connection, the
+     * joining checkout connects the entry anew.
+     *
+     * @return null when dispose() discarded the entry after the strategy chose it: the checkout chooses again
+     */
+    private ProxiedConnection handOutShared(Entry entry) throws SQLException {
+        Entry.Holders holders = entry.holders;
+        holders.lock.lock();
+        try {
+            if (holders.lock.getHoldCount() > 1) {
+                // A listener of this entry's checkout or checkin, on the thread doing it: it would join or claim an
+                // entry halfway through being handed out or given back.
+                throw new SQLException("Pool '" + name() + "': a listener cannot check out the shared connection "
+                        + "while its own checkout or checkin is under way", "55000");
+            }
+            if (holders.count == 0) {
+                if (!entry.claim()) {
+                    return null;
+                }
+                ConnectionHandle handle = handOut(entry);
+                holders.count = 1;
+                holders.tracked.add(leaks.trackHolder(handle, entry));
+                return handle;
+            }
+            Connection driver = entry.connection();
+            if (driver == null) {
+                connector.connect(entry, generation.get());
+                entry.fresh = false;
+                entry.resetHolderState();
+                driver = entry.connection();
+            }
+            ConnectionHandle handle = new ConnectionHandle(this, entry, driver);
+            handle.handedOut();
+            holders.count++;
+            holders.tracked.add(leaks.trackHolder(handle, entry));
+            return handle;
+        } finally {
+            holders.lock.unlock();
+        }
     }
 
     @Override
@@ -275,8 +337,13 @@ final class Engine implements Pool {
                 listeners.checkin(entry.connection(), entry);
             }
         } finally {
-            strategy.checkin(entry);
+            giveBack(entry);
         }
+    }
+
+    private void giveBack(Entry entry) {
+        entry.unclaim();
+        strategy.checkin(entry);
     }
 
     private void endCheckout(Entry entry) {
@@ -294,7 +361,25 @@ final class Engine implements Pool {
      * {@link AssertionError} from a test's listener, say — the entry still goes back, invalidated if its reset did
      * not finish, and the throwable then reaches the holder's {@code close()}.
      */
-    void checkin(Entry entry, boolean leaked) {
+    void checkin(Entry entry, ConnectionHandle handle) {
+        Entry.Holders holders = entry.holders;
+        if (holders == null) {
+            returnEntry(entry, false);
+            return;
+        }
+        holders.lock.lock();
+        try {
+            holders.untrack(handle);
+            // Only the last holder's checkin resets: the others' would end a transaction still in use.
+            if (--holders.count == 0) {
+                returnEntry(entry, false);
+            }
+        } finally {
+            holders.lock.unlock();
+        }
+    }
+
+    private void returnEntry(Entry entry, boolean leaked) {
         int disposedBelow = closeOnCheckinBelow;
         boolean resetDone = false;
         try {
@@ -321,7 +406,7 @@ final class Engine implements Pool {
                 entry.invalidate(null);
                 endCheckout(entry);
             }
-            strategy.checkin(entry);
+            giveBack(entry);
         }
         if (closeOnCheckinBelow != disposedBelow) {
             // dispose() ran while this entry was on its way back and may have drained the pool before it arrived.
@@ -330,11 +415,59 @@ final class Engine implements Pool {
     }
 
     void checkinLeaked(Entry entry) {
-        checkin(entry, true);
+        returnEntry(entry, true);
     }
 
-    /** @return false when the entry's connection was invalidated meanwhile: there is nothing left to detach */
-    boolean detach(Entry entry, Connection driver) {
+    /**
+     * Counts out a holder of a shared entry whose handle was garbage collected without {@code close()}; the last
+     * holder gone resets the entry and gives it back, as for any leaked connection.
+     *
+     * @return false when the holder had already given the entry back (it was closed, or detached it)
+     */
+    boolean checkinLeakedHolder(LeakDetector.HolderTracker holder) {
+        Entry entry = holder.entry;
+        Entry.Holders holders = entry.holders;
+        holders.lock.lock();
+        try {
+            if (!holders.tracked.remove(holder)) {
+                return false;
+            }
+            if (--holders.count == 0) {
+                returnEntry(entry, true);
+            }
+            return true;
+        } finally {
+            holders.lock.unlock();
+        }
+    }
+
+    /**
+     * @return false when the entry's connection was invalidated meanwhile: there is nothing left to detach
+     * @throws SQLException when other checkouts share the connection: it cannot leave the pool under them
+     */
+    boolean detach(Entry entry, Connection driver) throws SQLException {
+        Entry.Holders holders = entry.holders;
+        if (holders == null) {
+            return detachOwned(entry, driver);
+        }
+        holders.lock.lock();
+        try {
+            if (holders.count > 1) {
+                throw new SQLException("Pool '" + name() + "': a connection that " + (holders.count - 1)
+                        + " other checkout(s) share cannot be detached", "55000");
+            }
+            boolean detached = detachOwned(entry, driver);
+            if (detached) {
+                holders.count = 0;
+                holders.tracked.clear();
+            }
+            return detached;
+        } finally {
+            holders.lock.unlock();
+        }
+    }
+
+    private boolean detachOwned(Entry entry, Connection driver) {
         if (entry.connection() != driver || entry.release() != driver) {
             return false;
         }
@@ -347,7 +480,7 @@ final class Engine implements Pool {
                 listeners.detach(driver, entry);
             }
         } finally {
-            strategy.checkin(entry);
+            giveBack(entry);
         }
         return true;
     }
@@ -361,11 +494,11 @@ final class Engine implements Pool {
     }
 
     /** A driver error said the held connection is dead: replace it and every older one, and take the entry back. */
-    void disconnected(Entry entry, SQLException cause) {
+    void disconnected(Entry entry, ConnectionHandle handle, SQLException cause) {
         try {
             disconnectedDuringCheckout(entry, cause);
         } finally {
-            checkin(entry, false);
+            checkin(entry, handle);
         }
     }
 
@@ -416,7 +549,15 @@ final class Engine implements Pool {
 
         @Override
         public PoolEntry newEntry() throws SQLException {
-            Entry entry = new Entry(Engine.this);
+            return connected(new Entry(Engine.this, false));
+        }
+
+        @Override
+        public PoolEntry newSharedEntry() throws SQLException {
+            return connected(new Entry(Engine.this, true));
+        }
+
+        private Entry connected(Entry entry) throws SQLException {
             leaks.arm(entry);
             connector.connect(entry, generation.get());
             entries.add(entry);
@@ -426,6 +567,9 @@ final class Engine implements Pool {
         @Override
         public void discard(PoolEntry entry) {
             Entry owned = (Entry) entry;
+            if (!owned.discarding()) {
+                return;
+            }
             entries.remove(owned);
             Connection driver = owned.release();
             if (driver != null) {

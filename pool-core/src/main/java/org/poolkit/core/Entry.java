@@ -4,8 +4,14 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
 
 import org.poolkit.api.PoolEntry;
 
@@ -16,6 +22,11 @@ import org.poolkit.api.PoolEntry;
  * volatile {@link #connection} and may be read from any thread. The checkout state — the auto-commit mode the holder
  * left, which connection properties it changed, the statements it left open — belongs to the thread holding the
  * entry; the strategy's hand-over publishes it to the next holder.
+ *
+ * <p>A shared entry ({@link org.poolkit.api.spi.PoolContext#newSharedEntry()}) may have several holders at once, on
+ * several threads. Its {@link Holders} count them, and their lock guards the holder state that holders change
+ * concurrently (open statements, changed properties) and the hand-over between the last holder's checkin and the next
+ * first holder's checkout.
  */
 final class Entry implements PoolEntry {
 
@@ -40,6 +51,8 @@ final class Entry implements PoolEntry {
     }
 
     private final Engine engine;
+    /** Null for an entry one checkout holds at a time. */
+    final Holders holders;
     private final Map<String, Object> info = new ConcurrentHashMap<>();
     private final Map<String, Object> entryInfo = new ConcurrentHashMap<>();
 
@@ -73,8 +86,9 @@ final class Entry implements PoolEntry {
     int dirty;
     final OpenStatements statements = new OpenStatements();
 
-    Entry(Engine engine) {
+    Entry(Engine engine, boolean shared) {
         this.engine = engine;
+        this.holders = shared ? new Holders() : null;
     }
 
     @Override
@@ -109,9 +123,10 @@ final class Entry implements PoolEntry {
         }
     }
 
+    /** A shared entry is checked out from its first holder's claim on, so that dispose() spares it from then on. */
     @Override
     public boolean isCheckedOut() {
-        return checkout() != null;
+        return holders == null ? checkout() != null : holders.state.get() == Holders.HELD;
     }
 
     @Override
@@ -148,9 +163,57 @@ final class Entry implements PoolEntry {
     }
 
     void beginCheckout(LeakDetector.Checkout started) {
+        resetHolderState();
+        CHECKOUT.setRelease(this, started);
+    }
+
+    /** Forgets what holders did to a connection that is gone: a shared entry reconnected under its holders. */
+    void resetHolderState() {
         autoCommit = defaultAutoCommit;
         dirty = 0;
-        CHECKOUT.setRelease(this, started);
+        statements.clear();
+    }
+
+    /** Remembers a statement its holder has not closed yet. */
+    void statementOpened(Statement statement) {
+        if (holders == null) {
+            statements.add(statement);
+            return;
+        }
+        holders.lock.lock();
+        try {
+            statements.add(statement);
+        } finally {
+            holders.lock.unlock();
+        }
+    }
+
+    /** Forgets a statement its holder closed. */
+    void statementClosed(Statement statement) {
+        if (holders == null) {
+            statements.remove(statement);
+            return;
+        }
+        holders.lock.lock();
+        try {
+            statements.remove(statement);
+        } finally {
+            holders.lock.unlock();
+        }
+    }
+
+    /** Notes that a holder changed a restorable property, so that checkin restores it. */
+    void changed(int property) {
+        if (holders == null) {
+            dirty |= property;
+            return;
+        }
+        holders.lock.lock();
+        try {
+            dirty |= property;
+        } finally {
+            holders.lock.unlock();
+        }
     }
 
     void endCheckout() {
@@ -177,11 +240,52 @@ final class Entry implements PoolEntry {
         }
     }
 
+    /**
+     * A checkout takes a shared entry nobody holds; called under the holders' lock.
+     *
+     * @return false when the entry was discarded after the strategy chose it (dispose): the checkout must choose again
+     */
+    boolean claim() {
+        return holders.state.compareAndSet(Holders.IDLE, Holders.HELD);
+    }
+
+    /** The last holder let go of a shared entry; called under the holders' lock, before the strategy gets it back. */
+    void unclaim() {
+        if (holders != null) {
+            holders.state.set(Holders.IDLE);
+        }
+    }
+
+    /**
+     * Decides that the entry is to be discarded. A shared entry a checkout claimed after the strategy let go of it is
+     * left to that checkout: its last checkin gives it back to the strategy, which discards it then.
+     *
+     * @return whether the caller may close the entry's connection now
+     */
+    boolean discarding() {
+        return holders == null || holders.state.compareAndSet(Holders.IDLE, Holders.DISCARDED);
+    }
+
     /** Remembers a property's value before the holder first changes it on this driver connection. */
     void beforeChange(int property, Connection driver) throws SQLException {
         if ((known & property) != 0) {
             return;
         }
+        if (holders == null) {
+            captureDefault(property, driver);
+            return;
+        }
+        holders.lock.lock();
+        try {
+            if ((known & property) == 0) {
+                captureDefault(property, driver);
+            }
+        } finally {
+            holders.lock.unlock();
+        }
+    }
+
+    private void captureDefault(int property, Connection driver) throws SQLException {
         switch (property) {
             case ISOLATION:
                 defaultIsolation = driver.getTransactionIsolation();
@@ -225,5 +329,34 @@ final class Entry implements PoolEntry {
             driver.setAutoCommit(defaultAutoCommit);
         }
         dirty = 0;
+    }
+
+    /** The holders of a shared entry. {@link #count} is guarded by {@link #lock}. */
+    static final class Holders {
+
+        static final int IDLE = 0;
+        static final int HELD = 1;
+        static final int DISCARDED = 2;
+
+        final ReentrantLock lock = new ReentrantLock();
+        /**
+         * Whether a checkout holds the entry or the pool discarded it. Atomic rather than guarded, as discard takes no
+         * lock: a strategy discards entries while the engine holds another entry's lock.
+         */
+        final AtomicInteger state = new AtomicInteger(IDLE);
+        /** Checkouts holding the entry now: the first is the one whose checkin will reset it. */
+        int count;
+        /** One per holder's handle, so that a handle collected without close() still counts its holder out. */
+        final List<LeakDetector.HolderTracker> tracked = new ArrayList<>(1);
+
+        /** Stops tracking a holder whose handle gives the entry back itself. */
+        void untrack(ConnectionHandle handle) {
+            for (Iterator<LeakDetector.HolderTracker> it = tracked.iterator(); it.hasNext(); ) {
+                if (it.next().refersTo(handle)) {
+                    it.remove();
+                    return;
+                }
+            }
+        }
     }
 }

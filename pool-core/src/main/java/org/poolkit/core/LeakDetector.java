@@ -15,7 +15,12 @@ import java.util.concurrent.TimeUnit;
  * handle while a holder has it; a handle that goes back returns the anchor to its entry first. So the anchor becomes
  * unreachable only when a holder drops its handle without {@code close()}: the collector then enqueues the tracker,
  * and the next checkout or status call of the pool takes the entry back ({@link #reclaim()}) and gives it a fresh
- * anchor and tracker. A checkout therefore allocates nothing for leak detection; only a leak does.
+ * anchor and tracker. A checkout of an exclusive entry therefore allocates nothing for leak detection; only a leak
+ * does.
+ *
+ * <p>A shared entry (static and thread-local strategies) has several holders at once, so its anchor stays with it:
+ * each holder is tracked instead by a {@link HolderTracker}, a phantom reference to the holder's handle, which counts
+ * that holder out when the handle is collected unclosed.
  *
  * <p>Capturing the stack of every checkout costs microseconds, so it happens only with
  * {@code leak.detection.threshold} set. Then a checkout held past the threshold is also logged while still held,
@@ -51,6 +56,15 @@ final class LeakDetector {
         return checkout;
     }
 
+    /**
+     * Starts tracking one holder of a shared entry, whose handle may be collected while others still hold the entry;
+     * the entry's own checkout, from {@link #track}, times the threshold report.
+     */
+    HolderTracker trackHolder(ConnectionHandle handle, Entry entry) {
+        return new HolderTracker(handle, collected, entry,
+                thresholdNanos == 0 ? null : new Throwable("checked out here"));
+    }
+
     /** Stops tracking a checkout that ended; says so if it had been reported as a leak. */
     void end(Checkout ended) {
         if (!(ended instanceof TimedCheckout)) {
@@ -67,18 +81,28 @@ final class LeakDetector {
     /** Takes back the entries of handles that were garbage collected while checked out. */
     void reclaim() {
         for (Reference<?> ref = collected.poll(); ref != null; ref = collected.poll()) {
+            if (ref instanceof HolderTracker) {
+                HolderTracker holder = (HolderTracker) ref;
+                if (engine.checkinLeakedHolder(holder)) {
+                    warnLeaked(holder.stack);
+                }
+                continue;
+            }
             Entry entry = ((Tracker) ref).entry;
             Checkout checkout = entry.checkout();
             // The dropped handle took the entry's anchor with it; the next holder needs one to be watched by.
             arm(entry);
             if (checkout != null) {
-                Engine.LOG.warn("Pool '{}': a connection was garbage collected without close(); the pool took it "
-                        + "back{}", engine.name(), checkout.stack() == null
-                        ? ". Set leak.detection.threshold to record where connections are checked out." : ".",
-                        checkout.stack());
+                warnLeaked(checkout.stack());
                 engine.checkinLeaked(entry);
             }
         }
+    }
+
+    private void warnLeaked(Throwable stack) {
+        Engine.LOG.warn("Pool '{}': a connection was garbage collected without close(); the pool took it back{}",
+                engine.name(), stack == null
+                ? ". Set leak.detection.threshold to record where connections are checked out." : ".", stack);
     }
 
     private void reportHeld(TimedCheckout checkout) {
@@ -136,6 +160,20 @@ final class LeakDetector {
         @Override
         boolean reported() {
             return reported;
+        }
+    }
+
+    /** One holder of a shared entry: notices that its handle was dropped unclosed. */
+    static final class HolderTracker extends PhantomReference<ConnectionHandle> {
+
+        final Entry entry;
+        /** Where it was checked out, with a threshold set; else null. */
+        final Throwable stack;
+
+        HolderTracker(ConnectionHandle handle, ReferenceQueue<Object> queue, Entry entry, Throwable stack) {
+            super(handle, queue);
+            this.entry = entry;
+            this.stack = stack;
         }
     }
 
