@@ -17,7 +17,8 @@ import org.openjdk.jmh.annotations.TearDown;
 public class PoolState {
 
     /** Which pool; {@code unpooled} is the lean data source itself. */
-    @Param({"queue", "hikari", "agroal", "dbcp2", "tomcat", "vibur", "c3p0", "unpooled"})
+    @Param({"queue", "static", "threadlocal", "null", "hikari", "agroal", "dbcp2", "tomcat", "vibur", "c3p0",
+        "unpooled"})
     public String pool;
 
     /** The pool's fixed size. */

@@ -18,7 +18,7 @@ import org.poolkit.benchmarks.driver.LeanDataSource;
 class ContendersTest {
 
     @ParameterizedTest
-    @ValueSource(strings = {"queue", "hikari", "agroal", "dbcp2", "tomcat", "vibur", "c3p0"})
+    @ValueSource(strings = {"queue", "static", "threadlocal", "hikari", "agroal", "dbcp2", "tomcat", "vibur", "c3p0"})
     void poolsReuseTheirConnectionsThroughBothCycles(String pool) throws Exception {
         // One connection: pools that fill in the background cannot open a second one behind the count's back.
         DataSource dataSource = Contenders.open(pool, 1);
@@ -35,12 +35,16 @@ class ContendersTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"unpooled"})
-    void theFloorConnectsEveryTime(String pool) throws Exception {
+    @ValueSource(strings = {"unpooled", "null"})
+    void theFloorAndNullPoolConnectEveryTime(String pool) throws Exception {
         DataSource dataSource = Contenders.open(pool, 1);
-        long before = LeanDataSource.connects();
-        cycle(dataSource);
-        assertEquals(before + 1, LeanDataSource.connects());
+        try {
+            long before = LeanDataSource.connects();
+            cycle(dataSource);
+            assertEquals(before + 1, LeanDataSource.connects());
+        } finally {
+            Contenders.close(dataSource);
+        }
     }
 
     private static void cycle(DataSource dataSource) throws Exception {
