@@ -231,14 +231,18 @@ public final class Report {
         Optional<Result> hikari = rows.stream().filter(r -> r.pool().equals("hikari")).findFirst();
         for (String pool : POOL_ORDER) {
             rows.stream().filter(r -> r.pool().equals(pool)).findFirst()
-                    .ifPresent(r -> md.append(row(r, hikari, Optional.empty())));
+                    .ifPresent(r -> md.append(row(r, "1,000 virtual", hikari, Optional.empty())));
         }
         md.append("\n(One JMH thread starts the 1,000 virtual threads and joins them; the score counts their "
                 + "cycles. JVM: ").append(rows.get(0).jdk()).append(")\n\n");
     }
 
     private static String row(Result r, Optional<Result> hikari, Optional<Result> floor) {
-        return String.format(Locale.ROOT, "| %s | %d | %s %s | %s | %s | %s |%n", r.pool(), r.threads(),
+        return row(r, String.valueOf(r.threads()), hikari, floor);
+    }
+
+    private static String row(Result r, String threads, Optional<Result> hikari, Optional<Result> floor) {
+        return String.format(Locale.ROOT, "| %s | %s | %s %s | %s | %s | %s |%n", r.pool(), threads,
                 format(r.score()), r.unit().replace("us", "µs"), Double.isNaN(r.error()) ? "—" : format(r.error()),
                 ratio(r, hikari), ratio(r, floor));
     }
@@ -283,7 +287,8 @@ public final class Report {
                 .append(string("measurementTime")).append(" measurement\n");
         md.append("- Machine: ").append(System.getProperty("os.name")).append(' ')
                 .append(System.getProperty("os.arch")).append(", ").append(Runtime.getRuntime().availableProcessors())
-                .append(" CPUs").append(cpuModel()).append(", ").append(memory()).append('\n');
+                .append(" CPUs").append(cpuModel()).append(", ").append(memory()).append("; load average when this "
+                        + "page was written: ").append(loadAverage()).append('\n');
     }
 
     private String string(String key) {
@@ -296,6 +301,15 @@ public final class Report {
                     .findFirst().map(l -> " (" + l.substring(l.indexOf(':') + 1).trim() + ")").orElse("");
         } catch (IOException | RuntimeException e) {
             return "";
+        }
+    }
+
+    private static String loadAverage() {
+        try {
+            String[] fields = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            return fields[0] + " " + fields[1] + " " + fields[2] + " (1, 5, 15 min)";
+        } catch (IOException | RuntimeException e) {
+            return "unknown";
         }
     }
 
