@@ -15,6 +15,9 @@ import org.poolkit.api.PoolSettings;
  */
 record StrategyRules(String strategy, int maxOpen, boolean sharedConnection, boolean oneHolderAtATime) {
 
+    /** {@link #maxOpen()} of a strategy that opens as many connections as it has holders. */
+    static final int UNBOUNDED = Integer.MAX_VALUE;
+
     /**
      * @param strategy a strategy name as {@code Pools.strategies()} lists it
      * @param settings the pool's settings
@@ -26,8 +29,10 @@ record StrategyRules(String strategy, int maxOpen, boolean sharedConnection, boo
     static StrategyRules of(String strategy, PoolSettings settings, int threads) {
         switch (strategy) {
             case "queue":
-                // pool.size kept, max.overflow more while demand lasts.
-                return new StrategyRules(strategy, settings.poolSize() + settings.maxOverflow(), false, false);
+                // pool.size kept, max.overflow more while demand lasts; pool.size 0 or max.overflow -1: no limit.
+                boolean unbounded = settings.poolSize() == 0 || settings.maxOverflow() == -1;
+                return new StrategyRules(strategy, unbounded ? UNBOUNDED : settings.poolSize() + settings.maxOverflow(),
+                        false, false);
             default:
                 throw new AssertionError("no invariants known for strategy '" + strategy + "': add them to "
                         + "StrategyRules before it can be stressed");

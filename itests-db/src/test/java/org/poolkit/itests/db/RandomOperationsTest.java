@@ -1,0 +1,223 @@
+package org.poolkit.itests.db;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SplittableRandom;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.poolkit.api.Pool;
+import org.poolkit.api.PoolSettings;
+import org.poolkit.api.PoolStatus;
+import org.poolkit.api.ProxiedConnection;
+import org.poolkit.core.PoolConfig;
+import org.poolkit.core.Pools;
+import org.poolkit.testkit.StubConnection;
+import org.poolkit.testkit.StubDriver;
+
+/**
+ * A property test with a fixed seed (so a failure replays): random configurations, good and bad, and random sequences
+ * of checkouts, checkins, invalidations, soft invalidations, detaches, killed connections and failing connects, fed
+ * to every installed strategy over the stub driver. After every operation: the pool within its strategy's limit, its
+ * count of open connections the driver's, no connection with two holders; after dispose nothing open. A bad
+ * configuration must be rejected naming one of its properties.
+ */
+class RandomOperationsTest {
+
+    private static final long SEED = 7_2026_1121L;
+    private static final int TRIALS = 400;
+    private static final int OPERATIONS = 80;
+
+    private static final Map<String, List<String>> CANDIDATES = Map.of(
+            "pool.size", List.of("0", "1", "2", "3", "4", "-1", "x", ""),
+            "max.overflow", List.of("-1", "0", "1", "2", "-3", "lots"),
+            "timeout", List.of("0", "0", "0.01", "-1", "NaN"),
+            "use.lifo", List.of("true", "false", "perhaps"),
+            "recycle", List.of("-1", "0", "3600", "later"),
+            "pre.ping", List.of("true", "false", ""),
+            "reset.on.return", List.of("rollback", "commit", "none", "undo"));
+
+    static List<String> strategies() {
+        return Pools.strategies();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("strategies")
+    void randomSettingsAndOperationsKeepTheInvariants(String strategy) throws SQLException {
+        SplittableRandom random = new SplittableRandom(SEED ^ strategy.hashCode());
+        int pools = 0;
+        int rejected = 0;
+        long operations = 0;
+        for (int trial = 0; trial < TRIALS; trial++) {
+            Map<String, Object> config = randomConfig(random);
+            PoolSettings settings;
+            try {
+                settings = PoolConfig.settings("random-" + trial, config);
+            } catch (IllegalArgumentException e) {
+                assertTrue(config.keySet().stream().anyMatch(e.getMessage()::contains),
+                        "rejected without naming a property: " + e.getMessage() + " for " + config);
+                rejected++;
+                continue;
+            }
+            pools++;
+            operations += trial(strategy, settings, random, "trial " + trial + " " + config);
+        }
+        Figures.record("property test: random settings and operations, " + strategy, "stub driver", operations,
+                rejected, 0, 0, pools + " pools, " + rejected + " bad configurations rejected, seed " + SEED);
+    }
+
+    private static Map<String, Object> randomConfig(SplittableRandom random) {
+        Map<String, Object> config = new HashMap<>();
+        for (Map.Entry<String, List<String>> candidates : CANDIDATES.entrySet()) {
+            // timeout always: the default 30 s would make a single thread wait out every full pool.
+            if (candidates.getKey().equals("timeout") || random.nextInt(4) > 0) {
+                List<String> values = candidates.getValue();
+                // Mostly good values: bad ones are rejected before any operation runs.
+                int index = random.nextInt(30) > 0 ? random.nextInt(Math.min(values.size(), 3))
+                        : random.nextInt(values.size());
+                config.put(candidates.getKey(), values.get(index));
+            }
+        }
+        return config;
+    }
+
+    /** @return operations run */
+    private static int trial(String strategy, PoolSettings settings, SplittableRandom random, String what)
+            throws SQLException {
+        StubDriver driver = new StubDriver();
+        StrategyRules rules = StrategyRules.of(strategy, settings, 1);
+        Pool pool = Pools.create(strategy, driver, settings);
+        List<ProxiedConnection> held = new ArrayList<>();
+        Set<Connection> holders = Collections.newSetFromMap(new IdentityHashMap<>());
+        int peakHeld = 0;
+        for (int step = 0; step < OPERATIONS; step++) {
+            String operation = operate(pool, driver, rules, held, holders, random);
+            peakHeld = Math.max(peakHeld, held.size());
+            check(pool, driver, rules, held, settings, peakHeld, what + ", step " + step + " " + operation);
+        }
+        for (ProxiedConnection connection : held) {
+            connection.close();
+        }
+        pool.dispose();
+        assertEquals(0, pool.status().open(), what + ": open after dispose");
+        assertEquals(0, driver.open(), what + ": driver connections open after dispose");
+        return OPERATIONS;
+    }
+
+    private static String operate(Pool pool, StubDriver driver, StrategyRules rules, List<ProxiedConnection> held,
+            Set<Connection> holders, SplittableRandom random) throws SQLException {
+        int choice = random.nextInt(held.isEmpty() ? 2 : 9);
+        switch (choice) {
+            case 0:
+                return checkout(pool, rules, held, holders);
+            case 1:
+                driver.failConnectTimes(1, new SQLException("random connect failure", "08001"));
+                return checkout(pool, rules, held, holders) + " with a failing connect";
+            default:
+                break;
+        }
+        ProxiedConnection connection = held.get(random.nextInt(held.size()));
+        switch (choice) {
+            case 2:
+            case 3:
+                release(connection, held, holders).close();
+                return "close";
+            case 4:
+                release(connection, held, holders).invalidate();
+                return "invalidate";
+            case 5:
+                connection.softInvalidate(null);
+                return "softInvalidate";
+            case 6:
+                if (!connection.isInvalidated()) {
+                    StubConnection physical = connection.unwrap(StubConnection.class);
+                    release(connection, held, holders);
+                    physical.kill();
+                    try (Statement statement = connection.createStatement()) {
+                        statement.execute("SELECT 1");
+                        fail("a killed connection ran a statement");
+                    } catch (SQLException expected) {
+                        assertTrue(connection.isInvalidated() || rules.sharedConnection(),
+                                "a killed connection was not invalidated: " + expected);
+                    }
+                    connection.close();
+                    return "kill";
+                }
+                return "nothing";
+            case 7:
+                if (!connection.isInvalidated()) {
+                    release(connection, held, holders);
+                    connection.detach();
+                    connection.close();
+                    return "detach";
+                }
+                return "nothing";
+            default:
+                if (!connection.isInvalidated() && !rules.sharedConnection()) {
+                    try (Statement statement = connection.createStatement()) {
+                        statement.execute("SELECT 1");
+                    }
+                }
+                return "execute";
+        }
+    }
+
+    private static String checkout(Pool pool, StrategyRules rules, List<ProxiedConnection> held,
+            Set<Connection> holders) throws SQLException {
+        if (rules.oneHolderAtATime() && !held.isEmpty()) {
+            return "nothing";
+        }
+        PoolStatus before = pool.status();
+        ProxiedConnection connection;
+        try {
+            connection = pool.checkout();
+        } catch (SQLException e) {
+            assertTrue(e instanceof SQLTransientConnectionException || "08001".equals(e.getSQLState()),
+                    "a checkout failed for no reason the test gave: " + e);
+            PoolStatus after = pool.status();
+            assertEquals(before.checkedOut(), after.checkedOut(), "a failed checkout changed the checked-out count: "
+                    + e);
+            assertTrue(after.open() <= before.open(), "a failed checkout left a connection open: " + e);
+            return "checkout failed (" + e.getSQLState() + ")";
+        }
+        Connection physical = connection.entry().connection();
+        if (!rules.sharedConnection() && !holders.add(physical)) {
+            fail("one connection, two holders: " + physical);
+        }
+        held.add(connection);
+        return "checkout";
+    }
+
+    private static ProxiedConnection release(ProxiedConnection connection, List<ProxiedConnection> held,
+            Set<Connection> holders) {
+        held.remove(connection);
+        if (connection.entry() != null) {
+            holders.remove(connection.entry().connection());
+        }
+        return connection;
+    }
+
+    private static void check(Pool pool, StubDriver driver, StrategyRules rules, List<ProxiedConnection> held,
+            PoolSettings settings, int peakHeld, String what) {
+        PoolStatus status = pool.status();
+        int limit = rules.maxOpen() == StrategyRules.UNBOUNDED ? peakHeld + settings.poolSize() : rules.maxOpen();
+        assertTrue(status.open() <= limit, what + ": " + status.open() + " open, limit " + limit + "; " + status);
+        assertEquals(driver.open(), status.open(), what + ": the pool's count against the driver's; " + status);
+        if (!rules.sharedConnection()) {
+            assertEquals(held.size(), status.checkedOut(), what + ": checked out; " + status);
+        }
+    }
+}
