@@ -41,14 +41,23 @@ class RandomOperationsTest {
     private static final int TRIALS = 400;
     private static final int OPERATIONS = 80;
 
-    private static final Map<String, List<String>> CANDIDATES = Map.of(
-            "pool.size", List.of("0", "1", "2", "3", "4", "-1", "x", ""),
-            "max.overflow", List.of("-1", "0", "1", "2", "-3", "lots"),
-            "timeout", List.of("0", "0", "0.01", "-1", "NaN"),
-            "use.lifo", List.of("true", "false", "perhaps"),
-            "recycle", List.of("-1", "0", "3600", "later"),
-            "pre.ping", List.of("true", "false", ""),
-            "reset.on.return", List.of("rollback", "commit", "none", "undo"));
+    private static final Map<String, List<String>> GOOD = Map.of(
+            "pool.size", List.of("0", "1", "2", "3", "4"),
+            "max.overflow", List.of("-1", "0", "1", "2"),
+            "timeout", List.of("0", "0.01"),
+            "use.lifo", List.of("true", "false"),
+            "recycle", List.of("-1", "0", "3600"),
+            "pre.ping", List.of("true", "false"),
+            "reset.on.return", List.of("rollback", "commit", "none"));
+
+    private static final Map<String, List<String>> BAD = Map.of(
+            "pool.size", List.of("-1", "x", ""),
+            "max.overflow", List.of("-3", "lots"),
+            "timeout", List.of("-1", "NaN"),
+            "use.lifo", List.of("perhaps"),
+            "recycle", List.of("later"),
+            "pre.ping", List.of(""),
+            "reset.on.return", List.of("undo"));
 
     static List<String> strategies() {
         return Pools.strategies();
@@ -81,14 +90,13 @@ class RandomOperationsTest {
 
     private static Map<String, Object> randomConfig(SplittableRandom random) {
         Map<String, Object> config = new HashMap<>();
-        for (Map.Entry<String, List<String>> candidates : CANDIDATES.entrySet()) {
+        for (Map.Entry<String, List<String>> good : GOOD.entrySet()) {
+            String key = good.getKey();
             // timeout always: the default 30 s would make a single thread wait out every full pool.
-            if (candidates.getKey().equals("timeout") || random.nextInt(4) > 0) {
-                List<String> values = candidates.getValue();
-                // Mostly good values: bad ones are rejected before any operation runs.
-                int index = random.nextInt(30) > 0 ? random.nextInt(Math.min(values.size(), 3))
-                        : random.nextInt(values.size());
-                config.put(candidates.getKey(), values.get(index));
+            if (key.equals("timeout") || random.nextInt(4) > 0) {
+                // Mostly good values: a bad one is rejected before any operation runs.
+                List<String> values = random.nextInt(40) > 0 ? good.getValue() : BAD.get(key);
+                config.put(key, values.get(random.nextInt(values.size())));
             }
         }
         return config;
