@@ -238,7 +238,7 @@ abstract class ServerFaultsContract {
             int failures = 0;
 
             proxy.refuse();
-            failures += assertCheckoutsRefused(pool, timeout, pool.status());
+            failures += assertCheckoutsRefused(pool, proxy, timeout, pool.status());
             proxy.accept();
             idleBackend(pool);
             assertServerAgrees(pool);
@@ -246,7 +246,7 @@ abstract class ServerFaultsContract {
             PoolStatus before = pool.status();
             proxy.refuse();
             proxy.sever();
-            failures += assertCheckoutsRefused(pool, timeout, before);
+            failures += assertCheckoutsRefused(pool, proxy, timeout, before);
             assertEquals(0, db.awaitServerConnections(tag, count -> count == 0, SERVER_LAG));
 
             proxy.accept();
@@ -261,11 +261,18 @@ abstract class ServerFaultsContract {
     }
 
     /** Three checkouts fail, each within the timeout and naming the refusal; the counts stay those of before. */
-    private int assertCheckoutsRefused(Pool pool, Duration timeout, PoolStatus before) {
+    private int assertCheckoutsRefused(Pool pool, TcpProxy proxy, Duration timeout, PoolStatus before)
+            throws SQLException {
         int attempts = 3;
         for (int attempt = 0; attempt < attempts; attempt++) {
             long started = System.nanoTime();
-            SQLException error = assertThrows(SQLException.class, pool::checkout);
+            SQLException error;
+            try (ProxiedConnection connected = pool.checkout()) {
+                throw new AssertionError("checkout " + attempt + " connected while the server refuses: backend "
+                        + db.backendId(connected) + ", " + proxy.state() + ", " + pool.status());
+            } catch (SQLException refused) {
+                error = refused;
+            }
             long took = System.nanoTime() - started;
             assertTrue(took < timeout.toNanos(), "a refused checkout took " + took / 1_000_000 + " ms");
             assertTrue(names(error, "refused"), "the error does not name the refusal: " + error);

@@ -10,6 +10,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A TCP proxy on loopback in front of a real server, which a test can make refuse connections, sever the ones it
@@ -24,6 +25,7 @@ final class TcpProxy implements AutoCloseable {
     private final int targetPort;
     private final int port;
     private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger accepted = new AtomicInteger();
     private volatile ServerSocket listener;
 
     TcpProxy(String targetHost, int targetPort) {
@@ -37,9 +39,32 @@ final class TcpProxy implements AutoCloseable {
         return "127.0.0.1:" + port;
     }
 
+    /** @return connections accepted so far, and whether the proxy listens now: for a failure's message */
+    String state() {
+        ServerSocket server = listener;
+        return "proxy on port " + port + ": " + accepted.get() + " connections accepted, "
+                + (server == null || server.isClosed() ? "refusing" : "listening") + ", " + sockets.size()
+                + " sockets carried";
+    }
+
     /** Stops listening: connecting to the proxy's port is refused. Connections already carried stay up. */
     void refuse() {
         closeQuietly(listener);
+        awaitRefusal();
+    }
+
+    /** Returns once a connect to the port is refused, so that no test step runs while the port still answers. */
+    private void awaitRefusal() {
+        long deadline = System.nanoTime() + 2_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            try (Socket probe = new Socket()) {
+                probe.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 200);
+            } catch (IOException refused) {
+                return;
+            }
+            Thread.onSpinWait();
+        }
+        throw new IllegalStateException("port " + port + " still accepts connections after refuse(): " + state());
     }
 
     /** Cuts every connection the proxy carries, in both directions. */
@@ -57,7 +82,7 @@ final class TcpProxy implements AutoCloseable {
 
     @Override
     public void close() {
-        refuse();
+        closeQuietly(listener);
         sever();
     }
 
@@ -84,6 +109,7 @@ final class TcpProxy implements AutoCloseable {
             } catch (IOException closed) {
                 return;
             }
+            accepted.incrementAndGet();
             try {
                 Socket upstream = new Socket(targetHost, targetPort);
                 sockets.add(client);
