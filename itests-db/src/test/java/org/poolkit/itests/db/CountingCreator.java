@@ -11,6 +11,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import org.poolkit.api.ConnectionCreator;
 import org.poolkit.api.PoolEntry;
+import org.poolkit.api.PoolEvents;
 
 /**
  * Counts the driver connections a pool opens and closes from outside the pool: each connection is handed to the
@@ -23,6 +24,7 @@ final class CountingCreator implements ConnectionCreator {
 
     private final ConnectionCreator creator;
     private final AtomicLong opened = new AtomicLong();
+    private final AtomicLong leaving = new AtomicLong();
     private final AtomicLong closed = new AtomicLong();
 
     CountingCreator(ConnectionCreator creator) {
@@ -42,6 +44,28 @@ final class CountingCreator implements ConnectionCreator {
         return opened.get() - closed.get();
     }
 
+    /**
+     * @return connections opened that the pool has neither invalidated nor begun to close: an invalidated connection
+     *         is no longer the pool's to hand out, and its close may take a while (Derby's waits for a statement
+     *         another holder of a shared connection is running), while a joining checkout already opens the next
+     */
+    long openNotLeaving() {
+        return opened.get() - leaving.get();
+    }
+
+    /** @return a listener to add to the pool, which tells this counter when a connection is invalidated */
+    PoolEvents invalidations() {
+        return new PoolEvents() {
+            @Override
+            public void invalidate(Connection connection, PoolEntry entry, Throwable reason) {
+                if (connection != null && Proxy.isProxyClass(connection.getClass())
+                        && Proxy.getInvocationHandler(connection) instanceof Counted) {
+                    ((Counted) Proxy.getInvocationHandler(connection)).leaving();
+                }
+            }
+        };
+    }
+
     /** @return connections opened in all */
     long opened() {
         return opened.get();
@@ -51,9 +75,16 @@ final class CountingCreator implements ConnectionCreator {
 
         private final Connection target;
         private final AtomicBoolean closedOnce = new AtomicBoolean();
+        private final AtomicBoolean leftOnce = new AtomicBoolean();
 
         Counted(Connection target) {
             this.target = target;
+        }
+
+        void leaving() {
+            if (leftOnce.compareAndSet(false, true)) {
+                CountingCreator.this.leaving.incrementAndGet();
+            }
         }
 
         @Override
@@ -66,7 +97,14 @@ final class CountingCreator implements ConnectionCreator {
                 case "close":
                 case "abort":
                     if (closedOnce.compareAndSet(false, true)) {
-                        closed.incrementAndGet();
+                        leaving();
+                        try {
+                            return method.invoke(target, args);
+                        } catch (InvocationTargetException e) {
+                            throw e.getCause();
+                        } finally {
+                            closed.incrementAndGet();
+                        }
                     }
                     break;
                 default:
