@@ -205,8 +205,9 @@ final class Stress {
 
     /**
      * The strategy's limit, on the driver connections counted from outside the pool, leaving out those the pool has
-     * invalidated or begun to close, and those a holder is invalidating right now. The pool's own count includes those until their close returns, so it is compared with the outside
-     * count when the run is quiet ({@code StressTest}), and its maximum is reported.
+     * invalidated or begun to close, and those a holder is invalidating right now. The pool's own count includes
+     * those until their close returns, so it is compared with the outside count when the run is quiet
+     * ({@code StressTest}), and its maximum is reported.
      */
     private void checkLimits() {
         PoolStatus status = pool.status();
