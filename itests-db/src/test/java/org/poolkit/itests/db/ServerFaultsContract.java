@@ -61,6 +61,9 @@ abstract class ServerFaultsContract {
 
     @AfterEach
     void disposeAndCheckTheServer() throws SQLException {
+        if (db == null) {
+            return; // the server was absent: the test was skipped or failed saying so
+        }
         for (Pool pool : pools) {
             pool.dispose();
             assertEquals(0, pool.status().open(), "the pool counts connections open after dispose");
