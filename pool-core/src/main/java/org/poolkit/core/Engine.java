@@ -6,6 +6,7 @@ import java.sql.SQLNonTransientConnectionException;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;
 
 import org.poolkit.api.ConnectionCreator;
@@ -51,16 +52,18 @@ final class Engine implements Pool {
 
     private final PoolStrategyProvider provider;
     private final ConnectionCreator creator;
-    private final PoolSettings settings;
     private final LongSupplier clock;
     private final Listeners listeners;
     private final Connector connector;
-    private final Reset reset;
     private final LeakDetector leaks;
     private final PoolStrategy strategy;
 
-    private final boolean prePing;
-    private final long recycleNanos;
+    // Live settings: reconfigure() replaces them while checkouts run.
+    private volatile PoolSettings settings;
+    private volatile Reset reset;
+    private volatile boolean prePing;
+    private volatile long recycleNanos;
+    private final ReentrantLock reconfiguring = new ReentrantLock();
 
     // Every entry the strategy holds or has handed out. A checked-out entry is otherwise reachable only from its
     // handle, and a leaked handle must not take its entry, and the leak tracker, down with it.
@@ -80,7 +83,7 @@ final class Engine implements Pool {
         this.reset = new Reset(settings.name(), settings.resetOnReturn(), listeners);
         this.leaks = new LeakDetector(this, settings.leakDetectionThreshold().toNanos());
         this.prePing = settings.prePing();
-        this.recycleNanos = settings.recycles() ? settings.recycle().toNanos() : -1;
+        this.recycleNanos = recycleNanos(settings);
         this.strategy = provider.create(new Context());
     }
 
@@ -144,6 +147,42 @@ final class Engine implements Pool {
         closeOnCheckinBelow = generation.incrementAndGet();
         strategy.dispose();
         LOG.info("Pool '{}' disposed its idle connections; {}", name(), strategy.status());
+    }
+
+    /**
+     * Takes new settings in place, if the strategy can: {@code pool.size}, {@code max.overflow}, {@code timeout},
+     * {@code use.lifo} as the strategy allows, and {@code recycle}, {@code pre.ping}, {@code reset.on.return} always.
+     * Connections out now are reset by the new style when they come back. A change of name or of
+     * {@code leak.detection.threshold} needs a new pool.
+     *
+     * @param next the new settings
+     * @return false when the pool cannot work by them in place; it is then unchanged
+     */
+    boolean reconfigure(PoolSettings next) {
+        reconfiguring.lock();
+        try {
+            PoolSettings current = settings;
+            if (next.equals(current)) {
+                return true;
+            }
+            if (!next.name().equals(current.name())
+                    || !next.leakDetectionThreshold().equals(current.leakDetectionThreshold())
+                    || !strategy.reconfigure(next)) {
+                return false;
+            }
+            settings = next;
+            reset = new Reset(next.name(), next.resetOnReturn(), listeners);
+            prePing = next.prePing();
+            recycleNanos = recycleNanos(next);
+            LOG.info("Pool '{}' ({}) took new settings in place; {}", name(), strategy(), strategy.status());
+            return true;
+        } finally {
+            reconfiguring.unlock();
+        }
+    }
+
+    private static long recycleNanos(PoolSettings settings) {
+        return settings.recycles() ? settings.recycle().toNanos() : -1;
     }
 
     @Override

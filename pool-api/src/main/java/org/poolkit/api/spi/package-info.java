@@ -7,7 +7,7 @@
  * A strategy depends on this package and {@code org.poolkit.api} alone.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package org.poolkit.api.spi;
 
 import org.osgi.annotation.bundle.Export;
