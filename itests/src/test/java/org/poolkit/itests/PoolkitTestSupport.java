@@ -195,6 +195,35 @@ public abstract class PoolkitTestSupport {
         return context.registerService(PoolEvents.class, counter, properties);
     }
 
+    /** @return the strategies installed in the framework now */
+    java.util.Set<String> installedStrategies() throws InvalidSyntaxException {
+        java.util.Set<String> names = new java.util.TreeSet<>();
+        for (ServiceReference<org.poolkit.api.spi.PoolStrategyProvider> ref : context.getServiceReferences(
+                org.poolkit.api.spi.PoolStrategyProvider.class, null)) {
+            names.add((String) ref.getProperty("pool.strategy"));
+        }
+        return names;
+    }
+
+    /** Records every registration and unregistration of the named data source's service. */
+    static final class RegistrationEvents implements org.osgi.framework.ServiceListener {
+
+        final java.util.List<Integer> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        @Override
+        public void serviceChanged(org.osgi.framework.ServiceEvent event) {
+            if (event.getType() != org.osgi.framework.ServiceEvent.MODIFIED) {
+                events.add(event.getType());
+            }
+        }
+    }
+
+    RegistrationEvents listenForRegistrations(String name) throws InvalidSyntaxException {
+        RegistrationEvents listener = new RegistrationEvents();
+        context.addServiceListener(listener, "(&(objectClass=javax.sql.DataSource)(dataSourceName=" + name + "))");
+        return listener;
+    }
+
     // ---- bounded waits
 
     static void await(BooleanSupplier condition, String what) {

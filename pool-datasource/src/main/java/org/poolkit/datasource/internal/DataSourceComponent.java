@@ -59,6 +59,11 @@ public final class DataSourceComponent {
     public static final String PID = "org.poolkit.datasource";
     /** The service property naming a strategy provider's strategy. */
     static final String STRATEGY = "pool.strategy";
+    /**
+     * The data source's service property that says why its latest configuration was rejected, while it runs on the
+     * previous one: what the log said, readable in a shell's service listing. Absent when all is well.
+     */
+    static final String REJECTED = "poolkit.rejected";
     /** The service property of a {@link PoolEvents} whiteboard service naming the pools it hears. */
     static final String POOL_NAME = "pool.name";
 
@@ -146,20 +151,21 @@ public final class DataSourceComponent {
             try {
                 next = DataSourceSpec.parse(config);
             } catch (IllegalArgumentException e) {
-                reject(e.getMessage());
+                reject(e.getMessage(), false);
                 return;
             }
             ServiceReference<PoolStrategyProvider> nextStrategy = best(PoolStrategyProvider.class,
                     "(" + STRATEGY + "=" + escape(next.strategy) + ")", leaving);
             if (nextStrategy == null) {
                 reject("strategy must name an installed strategy; was '" + next.strategy + "' (installed: "
-                        + installedStrategies(leaving) + ")");
+                        + installedStrategies(leaving) + ")", true);
                 return;
             }
             ServiceReference<DataSourceFactory> nextDriver = best(DataSourceFactory.class, next.driverFilter(),
                     leaving);
             if (nextDriver == null) {
-                reject(next.driverKey + " must name an installed DataSourceFactory; was '" + next.driverValue + "'");
+                reject(next.driverKey + " must name an installed DataSourceFactory; was '" + next.driverValue + "'",
+                        true);
                 return;
             }
             apply(next, nextStrategy, nextDriver);
@@ -189,7 +195,7 @@ public final class DataSourceComponent {
             }
             creator = nextCreator;
         } catch (SQLException | RuntimeException e) {
-            reject(e.getMessage());
+            reject(e.getMessage(), false);
             return;
         }
         if (!nextStrategy.equals(strategyRef)) {
@@ -282,7 +288,11 @@ public final class DataSourceComponent {
         }
     }
 
-    private void reject(String problem) {
+    /**
+     * Logs why the configuration cannot be used now, once per problem. A service that is missing while nothing runs
+     * is a wait, not necessarily a mistake (the strategy's bundle may be starting or stopped): a warning.
+     */
+    private void reject(String problem, boolean missingService) {
         if (problem.equals(lastProblem)) {
             return;
         }
@@ -290,6 +300,11 @@ public final class DataSourceComponent {
         if (registration != null) {
             LOG.error("Data source '{}': configuration change rejected: {}; it keeps running on its last good "
                     + "configuration", spec.name, problem);
+            Dictionary<String, Object> properties = serviceProperties(spec);
+            properties.put(REJECTED, problem);
+            registration.setProperties(properties);
+        } else if (missingService) {
+            LOG.warn("Data source of configuration '{}' waits: {}", config.get("service.pid"), problem);
         } else {
             LOG.error("Data source of configuration '{}' is not registered: {}", config.get("service.pid"), problem);
         }
@@ -320,11 +335,15 @@ public final class DataSourceComponent {
 
     private TreeSet<String> installedStrategies(ServiceReference<?> leaving) {
         TreeSet<String> names = new TreeSet<>();
-        for (ServiceReference<PoolStrategyProvider> ref : strategies.getServiceReferences() == null
-                ? new ServiceReference[0] : strategies.getServiceReferences()) {
-            if (!ref.equals(leaving)) {
-                names.add(String.valueOf(ref.getProperty(STRATEGY)));
+        try {
+            for (ServiceReference<PoolStrategyProvider> ref : context.getServiceReferences(
+                    PoolStrategyProvider.class, null)) {
+                if (!ref.equals(leaving)) {
+                    names.add(String.valueOf(ref.getProperty(STRATEGY)));
+                }
             }
+        } catch (InvalidSyntaxException cannotHappen) {
+            throw new IllegalStateException(cannotHappen);
         }
         return names;
     }
