@@ -13,6 +13,7 @@ import java.util.TreeSet;
 import java.util.concurrent.locks.ReentrantLock;
 import javax.sql.DataSource;
 
+import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.framework.ServiceReference;
@@ -303,6 +304,9 @@ public final class DataSourceComponent {
             Dictionary<String, Object> properties = serviceProperties(spec);
             properties.put(REJECTED, problem);
             registration.setProperties(properties);
+        } else if (missingService && context.getBundle(0).getState() == Bundle.STOPPING) {
+            LOG.debug("Data source of configuration '{}' stops with the framework: {}", config.get("service.pid"),
+                    problem);
         } else if (missingService) {
             LOG.warn("Data source of configuration '{}' waits: {}", config.get("service.pid"), problem);
         } else {
