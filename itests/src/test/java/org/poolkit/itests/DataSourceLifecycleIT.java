@@ -59,7 +59,7 @@ public class DataSourceLifecycleIT extends PoolkitTestSupport {
         configuration.delete();
 
         awaitNoDataSource("lifecycle");
-        assertOpen(1, counter, "every idle connection closed; the held one still open");
+        awaitOpen(1, counter, "every idle connection closed; the held one still open");
         assertEquals(1, count(held.get(0), "T"));
         held.get(0).close();
         assertOpen(0, counter, "the held one closed when it came back");

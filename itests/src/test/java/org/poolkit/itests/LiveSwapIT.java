@@ -122,7 +122,7 @@ public class LiveSwapIT extends PoolkitTestSupport {
         context.ungetService(ref);
         configuration.delete();
         awaitNoDataSource("swap");
-        assertOpen(0, counter, "deleting the configuration closed the rest");
+        awaitOpen(0, counter, "deleting the configuration closed the rest");
         listening.unregister();
     }
 
@@ -203,7 +203,7 @@ public class LiveSwapIT extends PoolkitTestSupport {
         rightConfiguration.delete();
         awaitNoDataSource("left");
         awaitNoDataSource("right");
-        assertOpen(0, everyPool, "both deleted, nothing open");
+        awaitOpen(0, everyPool, "both deleted, nothing open");
         listening.forEach(ServiceRegistration::unregister);
     }
 }

@@ -236,6 +236,12 @@ public abstract class PoolkitTestSupport {
         }
     }
 
+    /** For after an asynchronous step: the data source is unregistered a moment before its pool is disposed. */
+    static void awaitOpen(int expected, ConnectionCounter counter, String what) {
+        await(() -> counter.open() == expected, what + ": " + expected + " open");
+        assertOpen(expected, counter, what);
+    }
+
     static void assertOpen(int expected, ConnectionCounter counter, String what) {
         assertEquals(what + " (opened " + counter.connects + ", closed " + counter.closes + ")", expected,
                 counter.open());

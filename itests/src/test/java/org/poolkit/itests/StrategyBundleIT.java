@@ -39,7 +39,7 @@ public class StrategyBundleIT extends PoolkitTestSupport {
         queue.stop();
 
         awaitNoDataSource("restart");
-        assertOpen(1, counter, "the idle connection closed; the held one still open");
+        awaitOpen(1, counter, "the idle connection closed; the held one still open");
         assertEquals(1, count(held, "T"));
         held.close();
         assertOpen(0, counter, "the held one closed when it came back");
@@ -57,7 +57,7 @@ public class StrategyBundleIT extends PoolkitTestSupport {
         context.ungetService(again);
         configuration.delete();
         awaitNoDataSource("restart");
-        assertOpen(0, counter, "nothing left open");
+        awaitOpen(0, counter, "nothing left open");
         listening.unregister();
     }
 

@@ -230,7 +230,7 @@ public final class DataSourceComponent {
             Driver driver = factory.createDriver(null);
             if (!driver.acceptsURL(next.url)) {
                 throw new IllegalArgumentException("url must be a url the driver " + next.driverKey + "="
-                        + next.driverValue + " accepts; was '" + next.url + "'");
+                        + next.driverValue + " accepts; was '" + next.shownUrl() + "'");
             }
             String url = next.url;
             Properties properties = next.connectionProperties();

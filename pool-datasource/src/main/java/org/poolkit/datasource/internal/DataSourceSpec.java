@@ -4,6 +4,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
 import java.util.TreeMap;
+import java.util.regex.Pattern;
 
 import org.osgi.service.jdbc.DataSourceFactory;
 import org.poolkit.api.PoolSettings;
@@ -24,6 +25,8 @@ final class DataSourceSpec {
     static final String JNDI_SERVICE_NAME = "osgi.jndi.service.name";
     /** Configuration keys with this prefix go to the driver without it. */
     static final String JDBC_PREFIX = "jdbc.";
+
+    private static final Pattern PASSWORD_IN_URL = Pattern.compile("(?i)(password=)[^;&]*");
 
     final String name;
     final String jndiName;
@@ -143,9 +146,17 @@ final class DataSourceSpec {
         return escaped.toString();
     }
 
+    /**
+     * @return the url fit for a log line: some drivers take the password in the url ({@code ;password=...} or
+     *         {@code ?password=...}), and that value is replaced by {@code ***}
+     */
+    String shownUrl() {
+        return PASSWORD_IN_URL.matcher(url).replaceAll("$1***");
+    }
+
     @Override
     public String toString() {
-        return "data source '" + name + "' (" + driverKey + "=" + driverValue + ", url=" + url + ", user=" + user
-                + ", strategy=" + strategy + ")";
+        return "data source '" + name + "' (" + driverKey + "=" + driverValue + ", url=" + shownUrl() + ", user="
+                + user + ", strategy=" + strategy + ")";
     }
 }

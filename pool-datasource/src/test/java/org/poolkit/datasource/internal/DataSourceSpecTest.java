@@ -68,6 +68,14 @@ class DataSourceSpecTest {
     }
 
     @Test
+    void aPasswordInTheUrlIsNotShown() {
+        DataSourceSpec spec = DataSourceSpec.parse(with("url", "jdbc:derby:memory:x;user=a;password=s3cret;create=true"));
+
+        assertEquals("jdbc:derby:memory:x;user=a;password=***;create=true", spec.shownUrl());
+        assertFalse(spec.toString().contains("s3cret"), spec.toString());
+    }
+
+    @Test
     void eachBadValueIsNamedWithItsProperty() {
         assertMessage("url must be set", without("url"));
         assertMessage("osgi.jdbc.driver.name or osgi.jdbc.driver.class must name", without("osgi.jdbc.driver.name"));
