@@ -71,6 +71,7 @@ public class BadConfigurationIT extends PoolkitTestSupport {
             assertTrue(rejection, bad.value() == null || rejection.contains("'" + bad.value() + "'")
                     || rejection.contains("was " + bad.value()));
             assertFalse("never the password: " + rejection, rejection.contains("not-a-real-secret"));
+            assertTrue("logged: " + rejection, loggedErrors().stream().anyMatch(line -> line.contains(rejection)));
             assertSame(bad + " left the same pool running", pool, pool(dataSource));
             transaction(dataSource, "T");
 
@@ -86,6 +87,8 @@ public class BadConfigurationIT extends PoolkitTestSupport {
         assertEquals("every transaction committed", 2 * BAD.size(), count(held, "T"));
         held.close();
         assertEquals(serviceId, serviceId(dataSourceRef("bad")));
+        assertFalse("no password in any logged error",
+                loggedErrors().stream().anyMatch(line -> line.contains("not-a-real-secret")));
         assertEquals("never unregistered", List.of(), registrations.events);
         context.removeServiceListener(registrations);
         context.ungetService(ref);

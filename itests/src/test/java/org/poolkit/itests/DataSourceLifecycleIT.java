@@ -102,6 +102,7 @@ public class DataSourceLifecycleIT extends PoolkitTestSupport {
             }
         }
         assertTrue("the data source component and at least the queue strategy", poolkitComponents >= 2);
+        assertEquals("errors logged", List.of(), loggedErrors());
         configuration.delete();
         awaitNoDataSource("components");
     }

@@ -55,6 +55,7 @@ public abstract class PoolkitTestSupport {
     /** @return Felix SCR, ConfigAdmin, Metatype, Derby with its DataSourceFactory, and this reactor's bundles */
     @Configuration
     public Option[] config() {
+        LoggedErrors.startCollecting();
         return options(
                 systemProperty("org.ops4j.pax.logging.DefaultServiceLog.level").value("WARN"),
                 mavenBundle("org.osgi", "org.osgi.service.component").versionAsInProject(),
@@ -222,6 +223,15 @@ public abstract class PoolkitTestSupport {
         RegistrationEvents listener = new RegistrationEvents();
         context.addServiceListener(listener, "(&(objectClass=javax.sql.DataSource)(dataSourceName=" + name + "))");
         return listener;
+    }
+
+    /** @return the error lines logged since this class's framework started */
+    static java.util.List<String> loggedErrors() {
+        java.util.List<String> lines = LoggedErrors.lines();
+        if (lines == null) {
+            throw new AssertionError("logged errors are not being collected");
+        }
+        return java.util.List.copyOf(lines);
     }
 
     // ---- bounded waits
