@@ -23,6 +23,9 @@ import org.osgi.service.cm.Configuration;
 import org.osgi.service.component.runtime.ServiceComponentRuntime;
 import org.osgi.service.component.runtime.dto.ComponentConfigurationDTO;
 import org.osgi.service.component.runtime.dto.ComponentDescriptionDTO;
+import org.osgi.service.metatype.AttributeDefinition;
+import org.osgi.service.metatype.MetaTypeService;
+import org.osgi.service.metatype.ObjectClassDefinition;
 import org.poolkit.api.PoolEvents;
 
 /** A factory configuration makes a working DataSource; deleting it takes it away with every connection closed. */
@@ -32,6 +35,9 @@ public class DataSourceLifecycleIT extends PoolkitTestSupport {
 
     @Inject
     private ServiceComponentRuntime scr;
+
+    @Inject
+    private MetaTypeService metaType;
 
     @Test
     public void aConfigurationMakesAWorkingDataSourceAndDeletingItClosesEveryConnection() throws Exception {
@@ -105,5 +111,27 @@ public class DataSourceLifecycleIT extends PoolkitTestSupport {
         assertEquals("errors logged", List.of(), loggedErrors());
         configuration.delete();
         awaitNoDataSource("components");
+    }
+
+    @Test
+    public void theMetatypeDescribesEveryPropertyWithThePasswordAsAPassword() {
+        Bundle dataSourceBundle = null;
+        for (Bundle bundle : context.getBundles()) {
+            if ("org.poolkit.datasource".equals(bundle.getSymbolicName())) {
+                dataSourceBundle = bundle;
+            }
+        }
+        ObjectClassDefinition definition = metaType.getMetaTypeInformation(dataSourceBundle)
+                .getObjectClassDefinition(PID, null);
+        List<String> ids = new ArrayList<>();
+        for (AttributeDefinition attribute : definition.getAttributeDefinitions(ObjectClassDefinition.ALL)) {
+            ids.add(attribute.getID());
+            if (attribute.getID().equals("password")) {
+                assertEquals(AttributeDefinition.PASSWORD, attribute.getType());
+            }
+        }
+        assertEquals(List.of("dataSourceName", "osgi.jndi.service.name", "osgi.jdbc.driver.name",
+                "osgi.jdbc.driver.class", "url", "user", "password", "strategy", "pool.size", "max.overflow", "timeout",
+                "use.lifo", "recycle", "pre.ping", "reset.on.return", "leak.detection.threshold"), ids);
     }
 }
