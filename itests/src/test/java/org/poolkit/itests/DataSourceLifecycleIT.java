@@ -7,6 +7,7 @@ import static org.junit.Assert.assertTrue;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Hashtable;
 import java.util.List;
 import javax.inject.Inject;
 import javax.sql.DataSource;
@@ -43,7 +44,11 @@ public class DataSourceLifecycleIT extends PoolkitTestSupport {
     public void aConfigurationMakesAWorkingDataSourceAndDeletingItClosesEveryConnection() throws Exception {
         ConnectionCounter counter = new ConnectionCounter();
         ServiceRegistration<PoolEvents> listening = registerCounter(counter, "lifecycle");
-        Configuration configuration = create(derby("lifecycle"));
+        Hashtable<String, Object> properties = derby("lifecycle");
+        // Derby creates the database only if told to: here through a driver property, not the url.
+        properties.put("url", "jdbc:derby:memory:lifecycle");
+        properties.put("jdbc.create", "true");
+        Configuration configuration = create(properties);
 
         ServiceReference<DataSource> ref = awaitDataSource("lifecycle");
         assertEquals("lifecycle", ref.getProperty("osgi.jndi.service.name"));

@@ -202,9 +202,6 @@ public final class DataSourceComponent {
         if (!nextStrategy.equals(strategyRef)) {
             release(strategyRef);
         }
-        if (!nextDriver.equals(driverRef)) {
-            release(driverRef);
-        }
         spec = next;
         strategyRef = nextStrategy;
         driverRef = nextDriver;
@@ -218,7 +215,11 @@ public final class DataSourceComponent {
         }
     }
 
-    /** Opens connections through the named {@link DataSourceFactory}'s driver, checked to accept the url. */
+    /**
+     * Opens connections through the named {@link DataSourceFactory}'s driver, checked to accept the url. The factory
+     * is needed only to make the driver; the driver lives as long as the factory's registration, which the
+     * component tracks.
+     */
     private ConnectionCreator creator(DataSourceSpec next, ServiceReference<DataSourceFactory> ref)
             throws SQLException {
         DataSourceFactory factory = context.getService(ref);
@@ -276,7 +277,6 @@ public final class DataSourceComponent {
             LOG.info("Data source '{}' unregistered: {}", spec.name, why);
         }
         release(strategyRef);
-        release(driverRef);
         strategyRef = null;
         driverRef = null;
         creator = null;
