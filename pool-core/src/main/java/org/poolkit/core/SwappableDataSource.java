@@ -18,7 +18,9 @@ import org.poolkit.api.ProxiedConnection;
  * <p>{@link #swap(Pool)} routes every new {@link #getConnection()} to the new pool at once and disposes the old
  * one: its idle connections close now, and the connections its holders still have keep working until they are
  * closed, and are then closed rather than pooled. Once the last comes back the old pool holds no connection. No
- * {@code getConnection()} fails or waits because of a swap. {@link #reconfigure(PoolSettings)} first tries to apply
+ * {@code getConnection()} fails because of a swap: one that was under way in the old pool and fails there is tried
+ * again in the new one. (One already waiting in the old pool at its limit keeps waiting there, until a connection
+ * comes back to it or its timeout ends the wait and sends it to the new pool.) {@link #reconfigure(PoolSettings)} first tries to apply
  * new settings to the running pool in place.
  *
  * <p>Thread-safe. {@code getConnection()} takes no lock; {@code swap}, {@code reconfigure} and {@code close} are meant
@@ -109,7 +111,19 @@ public final class SwappableDataSource implements DataSource {
     public Connection getConnection() throws SQLException {
         Pool from = pool;
         while (from != null) {
-            ProxiedConnection connection = from.checkout();
+            ProxiedConnection connection;
+            try {
+                connection = from.checkout();
+            } catch (SQLException | RuntimeException e) {
+                Pool now = pool;
+                if (now == from || now == null) {
+                    throw e;
+                }
+                // The pool was swapped out while this checkout waited or connected: its failure (a timeout, an old
+                // url) is not the new pool's, which gets the checkout instead.
+                from = now;
+                continue;
+            }
             Pool now = pool;
             if (now == from) {
                 return connection;

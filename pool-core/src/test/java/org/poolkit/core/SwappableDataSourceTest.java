@@ -98,6 +98,43 @@ class SwappableDataSourceTest {
         }
     }
 
+    @Test
+    void aCheckoutThatFailsInTheOldPoolAfterASwapIsServedByTheNewOne() throws Exception {
+        CountDownLatch gate = new CountDownLatch(1);
+        driver.blockConnects(gate);
+        SwappableDataSource source = new SwappableDataSource("ds", newPool());
+        ExecutorService thread = Executors.newSingleThreadExecutor();
+        try {
+            Future<Connection> checkout = thread.submit(() -> source.getConnection());
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (driver.connectsInFlight() == 0) {
+                assertTrue(System.nanoTime() < deadline, "the checkout reached the old pool's driver");
+                Thread.onSpinWait();
+            }
+            StubDriver newDriver = new StubDriver();
+            source.swap(TestPools.create(newDriver));
+            driver.blockConnects(null);
+            driver.failConnect(new SQLException("the old database is gone", "08001"));
+            gate.countDown();
+
+            try (Connection connection = checkout.get(10, TimeUnit.SECONDS)) {
+                assertSame(newDriver, stub(connection).driver(), "served by the new pool");
+            }
+        } finally {
+            thread.shutdownNow();
+        }
+        assertEquals(0, driver.open());
+    }
+
+    @Test
+    void aCheckoutThatFailsWithoutASwapFailsAsItWould() {
+        driver.failConnect(new SQLException("down", "08001"));
+        SwappableDataSource source = new SwappableDataSource("ds", newPool());
+
+        SQLException failure = assertThrows(SQLException.class, source::getConnection);
+        assertEquals("down", failure.getMessage());
+    }
+
     /**
      * Eight threads take connections for the whole test, some holding theirs across several swaps, while the pool is
      * swapped fifty times: no checkout fails, no connection goes to two holders, every held connection works to the
