@@ -181,6 +181,15 @@ final class Engine implements Pool {
         }
     }
 
+    /**
+     * Ends the pool's service after a swap: checkouts waiting at the strategy's limits fail at once (the swapping data
+     * source sends them to the new pool), and idle connections are closed as by {@link #dispose()}.
+     */
+    void retire() {
+        strategy.retire();
+        dispose();
+    }
+
     private static long recycleNanos(PoolSettings settings) {
         return settings.recycles() ? settings.recycle().toNanos() : -1;
     }

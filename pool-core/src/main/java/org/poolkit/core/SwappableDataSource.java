@@ -18,9 +18,8 @@ import org.poolkit.api.ProxiedConnection;
  * <p>{@link #swap(Pool)} routes every new {@link #getConnection()} to the new pool at once and disposes the old
  * one: its idle connections close now, and the connections its holders still have keep working until they are
  * closed, and are then closed rather than pooled. Once the last comes back the old pool holds no connection. No
- * {@code getConnection()} fails because of a swap: one that was under way in the old pool and fails there is tried
- * again in the new one. (One already waiting in the old pool at its limit keeps waiting there, until a connection
- * comes back to it or its timeout ends the wait and sends it to the new pool.) {@link #reconfigure(PoolSettings)} first tries to apply
+ * {@code getConnection()} fails or keeps waiting because of a swap: one waiting at the old pool's limit stops waiting,
+ * and one that fails in the old pool meanwhile is tried again in the new one. {@link #reconfigure(PoolSettings)} first tries to apply
  * new settings to the running pool in place.
  *
  * <p>Thread-safe. {@code getConnection()} takes no lock; {@code swap}, {@code reconfigure} and {@code close} are meant
@@ -66,7 +65,7 @@ public final class SwappableDataSource implements DataSource {
         Pool previous = pool;
         pool = next;
         if (previous != null) {
-            previous.dispose();
+            retire(previous);
             Engine.LOG.info("Data source '{}' swapped its pool: {} -> {}; the old pool closes the connections still "
                     + "out as they come back", name, previous.strategy(), next.strategy());
         }
@@ -88,8 +87,8 @@ public final class SwappableDataSource implements DataSource {
     }
 
     /**
-     * Stops serving: later {@code getConnection()} calls fail, the pool is disposed, and connections still out are
-     * closed as they come back. Does nothing if already closed.
+     * Stops serving: later {@code getConnection()} calls fail, as do those waiting at the pool's limit, the pool is
+     * disposed, and connections still out are closed as they come back. Does nothing if already closed.
      *
      * @return the pool it served from, disposed, or {@code null} if it was closed already
      */
@@ -97,9 +96,17 @@ public final class SwappableDataSource implements DataSource {
         Pool previous = pool;
         pool = null;
         if (previous != null) {
-            previous.dispose();
+            retire(previous);
         }
         return previous;
+    }
+
+    private static void retire(Pool previous) {
+        if (previous instanceof Engine) {
+            ((Engine) previous).retire();
+        } else {
+            previous.dispose();
+        }
     }
 
     /**

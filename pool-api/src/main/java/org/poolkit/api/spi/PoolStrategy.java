@@ -56,4 +56,14 @@ public interface PoolStrategy {
     default boolean reconfigure(PoolSettings settings) {
         return false;
     }
+
+    /**
+     * The pool has been swapped out for a new one: checkouts waiting for this strategy's limits must stop waiting
+     * and fail (their callers then ask the new pool), and later checkouts must not wait. Entries still out come back
+     * through {@link #checkin} as usual; {@link #dispose()} follows. Never throws.
+     *
+     * <p>The default does nothing, which suits a strategy that never makes a checkout wait.
+     */
+    default void retire() {
+    }
 }

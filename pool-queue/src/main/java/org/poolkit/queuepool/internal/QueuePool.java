@@ -135,6 +135,12 @@ final class QueuePool implements PoolStrategy {
         return true;
     }
 
+    /** Checkouts waiting at the limit fail at once, and later ones do not wait: a swap replaced this pool. */
+    @Override
+    public void retire() {
+        waiters.retire();
+    }
+
     /** Moves the entries of a replaced idle structure into the current one; those it has no room for are closed. */
     private void moveIdle(IdleEntries from) {
         from.drain(entry -> {
@@ -170,6 +176,10 @@ final class QueuePool implements PoolStrategy {
             Thread.currentThread().interrupt();
             throw new SQLTransientConnectionException(
                     "Pool '" + context.poolName() + "': interrupted while waiting for a connection", "08001", e);
+        }
+        if (grant == Waiters.RETIRED) {
+            throw new SQLTransientConnectionException("Pool '" + context.poolName()
+                    + "' was swapped out while this checkout waited; the data source's new pool serves it", "08001");
         }
         return grant == Waiters.CREATE ? openInReservedSlot() : (PoolEntry) grant;
     }

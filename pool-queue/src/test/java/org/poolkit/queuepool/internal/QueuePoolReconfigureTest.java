@@ -139,6 +139,27 @@ class QueuePoolReconfigureTest {
     }
 
     @Test
+    void aCheckoutWaitingAtTheOldPoolsLimitIsServedByTheNewPoolAtOnce() throws SQLException {
+        SwappableDataSource source = dataSource(settings(1, 0));
+        Pool old = source.pool();
+        Connection held = source.getConnection();
+        Worker<Connection> waiting = Worker.start("waiting", source::getConnection);
+        awaitWaiting(old, 1);
+
+        StubDriver newDriver = new StubDriver();
+        source.swap(queuePool(newDriver, settings(1, 0)));
+
+        try (Connection served = waiting.join()) {
+            assertSame(newDriver, stub(served).driver(), "served by the new pool, long before the old one's timeout");
+        }
+        StubConnection oldPhysical = stub(held);
+        held.close();
+        assertTrue(oldPhysical.isPhysicallyClosed(), "returned to the swapped-out pool: closed");
+        assertEquals(0, driver.open());
+        assertEquals(0, old.status().waiting());
+    }
+
+    @Test
     void aNewNameOrLeakThresholdNeedsANewPool() {
         SwappableDataSource source = dataSource(settings(1, 0));
         PoolSettings before = source.pool().settings();
