@@ -50,6 +50,9 @@ public class LiveSwapIT extends PoolkitTestSupport {
         ConnectionCounter counter = new ConnectionCounter();
         ServiceRegistration<PoolEvents> listening = registerCounter(counter, "swap");
         Hashtable<String, Object> properties = derby("swap");
+        // A queue pool smaller than the load, so that checkouts wait at its limit when a swap comes.
+        properties.put("pool.size", 2);
+        properties.put("max.overflow", 2);
         Configuration configuration = create(properties);
         ServiceReference<DataSource> ref = awaitDataSource("swap");
         long serviceId = serviceId(ref);

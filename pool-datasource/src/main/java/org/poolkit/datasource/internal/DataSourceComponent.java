@@ -188,10 +188,11 @@ public final class DataSourceComponent {
                 }
             } else {
                 Pool pool = newPool(nextStrategy, nextCreator, next);
-                if (dataSource == null) {
-                    dataSource = new SwappableDataSource(next.name, pool);
-                } else {
+                if (running) {
                     dataSource.swap(pool);
+                } else {
+                    // Registered anew in any case: a new object, named as the data source is now.
+                    dataSource = new SwappableDataSource(next.name, pool);
                 }
             }
             creator = nextCreator;
