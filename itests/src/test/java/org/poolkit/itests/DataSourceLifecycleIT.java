@@ -112,7 +112,8 @@ public class DataSourceLifecycleIT extends PoolkitTestSupport {
                         state == ComponentConfigurationDTO.ACTIVE || state == ComponentConfigurationDTO.SATISFIED);
             }
         }
-        assertTrue("the data source component and at least the queue strategy", poolkitComponents >= 2);
+        assertEquals("the data source component and the five strategies", 6, poolkitComponents);
+        assertEquals(java.util.Set.of("assertion", "null", "queue", "static", "threadlocal"), installedStrategies());
         assertEquals("errors logged", List.of(), loggedErrors());
         configuration.delete();
         awaitNoDataSource("components");

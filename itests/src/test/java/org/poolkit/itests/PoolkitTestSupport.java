@@ -70,6 +70,10 @@ public abstract class PoolkitTestSupport {
                 reactorBundle("api"),
                 reactorBundle("core"),
                 reactorBundle("queue"),
+                reactorBundle("null"),
+                reactorBundle("static"),
+                reactorBundle("threadlocal"),
+                reactorBundle("assertion"),
                 reactorBundle("datasource"),
                 junitBundles());
     }

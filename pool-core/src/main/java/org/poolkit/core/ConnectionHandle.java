@@ -195,7 +195,7 @@ final class ConnectionHandle implements ProxiedConnection {
     /** Forgets a statement the holder closed. */
     void untrack(StatementHandle statement) {
         if (entry != null) {
-            entry.statements.remove(statement.delegate);
+            entry.statementClosed(statement.delegate);
         }
     }
 
@@ -232,7 +232,7 @@ final class ConnectionHandle implements ProxiedConnection {
 
     private <T extends StatementHandle> T track(T statement) {
         if (entry != null) {
-            entry.statements.add(statement.delegate);
+            entry.statementOpened(statement.delegate);
         }
         return statement;
     }
@@ -249,7 +249,7 @@ final class ConnectionHandle implements ProxiedConnection {
             throw checkException(e);
         }
         if (entry != null) {
-            entry.dirty |= property;
+            entry.changed(property);
         }
     }
 

@@ -41,6 +41,10 @@ import org.slf4j.LoggerFactory;
  * dead connection, not as an error for the caller; and pool invalidation is a generation counter, not a timestamp,
  * so it cannot miss a connection opened in the same clock tick. Whatever a listener throws, even an {@link Error},
  * the entry goes back to the strategy.
+ *
+ * <p>A shared entry (static and thread-local strategies) is held by several checkouts at once; its holders are
+ * counted under the entry's own lock, and the last one to return it resets it. Exclusive entries never touch that
+ * lock.
  */
 final class Engine implements Pool {
 
@@ -115,6 +119,11 @@ final class Engine implements Pool {
     public ProxiedConnection checkout() throws SQLException {
         leaks.reclaim();
         Entry entry = (Entry) strategy.checkout();
+        return entry.holders == null ? handOut(entry) : handOutShared(entry);
+    }
+
+    /** Readies an entry that this checkout is the only one to hold, and hands out its handle. */
+    private ProxiedConnection handOut(Entry entry) throws SQLException {
         boolean fresh = entry.fresh;
         entry.fresh = false;
         Connection driver = entry.connection();
@@ -123,12 +132,45 @@ final class Engine implements Pool {
             fresh = true;
         }
         ConnectionHandle handle = new ConnectionHandle(this, entry, driver);
-        entry.beginCheckout(leaks.track(handle, entry));
+        // Co-holders of a shared entry cannot tell a collected handle from one closed early: only the threshold
+        // report watches a shared entry.
+        entry.beginCheckout(leaks.track(entry.holders == null ? handle : null, entry));
         if (prePing || !listeners.isEmpty()) {
             runCheckoutChecks(entry, handle, fresh);
         }
         handle.handedOut();
         return handle;
+    }
+
+    /**
+     * A checkout of a shared entry. The first holder's checkout is a full one (recycle, pre-ping, {@code checkout}
+     * listeners); a checkout that joins holders already there gets its own handle on the same connection and nothing
+     * else, since the connection cannot be recycled or pinged under them. If a holder invalidated the connection, the
+     * joining checkout connects the entry anew.
+     */
+    private ProxiedConnection handOutShared(Entry entry) throws SQLException {
+        Entry.Holders holders = entry.holders;
+        holders.lock.lock();
+        try {
+            if (holders.count == 0) {
+                ProxiedConnection handle = handOut(entry);
+                holders.count = 1;
+                return handle;
+            }
+            Connection driver = entry.connection();
+            if (driver == null) {
+                connector.connect(entry, generation.get());
+                entry.fresh = false;
+                entry.resetHolderState();
+                driver = entry.connection();
+            }
+            ConnectionHandle handle = new ConnectionHandle(this, entry, driver);
+            handle.handedOut();
+            holders.count++;
+            return handle;
+        } finally {
+            holders.lock.unlock();
+        }
     }
 
     @Override
@@ -343,6 +385,23 @@ final class Engine implements Pool {
      * not finish, and the throwable then reaches the holder's {@code close()}.
      */
     void checkin(Entry entry, boolean leaked) {
+        Entry.Holders holders = entry.holders;
+        if (holders == null) {
+            returnEntry(entry, leaked);
+            return;
+        }
+        holders.lock.lock();
+        try {
+            // Only the last holder's checkin resets: the others' would end a transaction still in use.
+            if (--holders.count == 0) {
+                returnEntry(entry, leaked);
+            }
+        } finally {
+            holders.lock.unlock();
+        }
+    }
+
+    private void returnEntry(Entry entry, boolean leaked) {
         int disposedBelow = closeOnCheckinBelow;
         boolean resetDone = false;
         try {
@@ -381,8 +440,32 @@ final class Engine implements Pool {
         checkin(entry, true);
     }
 
-    /** @return false when the entry's connection was invalidated meanwhile: there is nothing left to detach */
-    boolean detach(Entry entry, Connection driver) {
+    /**
+     * @return false when the entry's connection was invalidated meanwhile: there is nothing left to detach
+     * @throws SQLException when other checkouts share the connection: it cannot leave the pool under them
+     */
+    boolean detach(Entry entry, Connection driver) throws SQLException {
+        Entry.Holders holders = entry.holders;
+        if (holders == null) {
+            return detachOwned(entry, driver);
+        }
+        holders.lock.lock();
+        try {
+            if (holders.count > 1) {
+                throw new SQLException("Pool '" + name() + "': a connection that " + (holders.count - 1)
+                        + " other checkout(s) share cannot be detached", "55000");
+            }
+            boolean detached = detachOwned(entry, driver);
+            if (detached) {
+                holders.count = 0;
+            }
+            return detached;
+        } finally {
+            holders.lock.unlock();
+        }
+    }
+
+    private boolean detachOwned(Entry entry, Connection driver) {
         if (entry.connection() != driver || entry.release() != driver) {
             return false;
         }
@@ -464,7 +547,15 @@ final class Engine implements Pool {
 
         @Override
         public PoolEntry newEntry() throws SQLException {
-            Entry entry = new Entry(Engine.this);
+            return connected(new Entry(Engine.this, false));
+        }
+
+        @Override
+        public PoolEntry newSharedEntry() throws SQLException {
+            return connected(new Entry(Engine.this, true));
+        }
+
+        private Entry connected(Entry entry) throws SQLException {
             connector.connect(entry, generation.get());
             entries.add(entry);
             return entry;

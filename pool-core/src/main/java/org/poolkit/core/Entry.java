@@ -4,8 +4,10 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
 
 import org.poolkit.api.PoolEntry;
 
@@ -16,6 +18,11 @@ import org.poolkit.api.PoolEntry;
  * volatile {@link #connection} and may be read from any thread. The checkout state — the auto-commit mode the holder
  * left, which connection properties it changed, the statements it left open — belongs to the thread holding the
  * entry; the strategy's hand-over publishes it to the next holder.
+ *
+ * <p>A shared entry ({@link org.poolkit.api.spi.PoolContext#newSharedEntry()}) may have several holders at once, on
+ * several threads. Its {@link Holders} count them, and their lock guards the holder state that holders change
+ * concurrently (open statements, changed properties) and the hand-over between the last holder's checkin and the next
+ * first holder's checkout.
  */
 final class Entry implements PoolEntry {
 
@@ -40,6 +47,8 @@ final class Entry implements PoolEntry {
     }
 
     private final Engine engine;
+    /** Null for an entry one checkout holds at a time. */
+    final Holders holders;
     private final Map<String, Object> info = new ConcurrentHashMap<>();
     private final Map<String, Object> entryInfo = new ConcurrentHashMap<>();
 
@@ -67,8 +76,9 @@ final class Entry implements PoolEntry {
     int dirty;
     final OpenStatements statements = new OpenStatements();
 
-    Entry(Engine engine) {
+    Entry(Engine engine, boolean shared) {
         this.engine = engine;
+        this.holders = shared ? new Holders() : null;
     }
 
     @Override
@@ -142,9 +152,57 @@ final class Entry implements PoolEntry {
     }
 
     void beginCheckout(LeakDetector.Checkout started) {
+        resetHolderState();
+        CHECKOUT.setRelease(this, started);
+    }
+
+    /** Forgets what holders did to a connection that is gone: a shared entry reconnected under its holders. */
+    void resetHolderState() {
         autoCommit = defaultAutoCommit;
         dirty = 0;
-        CHECKOUT.setRelease(this, started);
+        statements.clear();
+    }
+
+    /** Remembers a statement its holder has not closed yet. */
+    void statementOpened(Statement statement) {
+        if (holders == null) {
+            statements.add(statement);
+            return;
+        }
+        holders.lock.lock();
+        try {
+            statements.add(statement);
+        } finally {
+            holders.lock.unlock();
+        }
+    }
+
+    /** Forgets a statement its holder closed. */
+    void statementClosed(Statement statement) {
+        if (holders == null) {
+            statements.remove(statement);
+            return;
+        }
+        holders.lock.lock();
+        try {
+            statements.remove(statement);
+        } finally {
+            holders.lock.unlock();
+        }
+    }
+
+    /** Notes that a holder changed a restorable property, so that checkin restores it. */
+    void changed(int property) {
+        if (holders == null) {
+            dirty |= property;
+            return;
+        }
+        holders.lock.lock();
+        try {
+            dirty |= property;
+        } finally {
+            holders.lock.unlock();
+        }
     }
 
     void endCheckout() {
@@ -156,6 +214,21 @@ final class Entry implements PoolEntry {
         if ((known & property) != 0) {
             return;
         }
+        if (holders == null) {
+            captureDefault(property, driver);
+            return;
+        }
+        holders.lock.lock();
+        try {
+            if ((known & property) == 0) {
+                captureDefault(property, driver);
+            }
+        } finally {
+            holders.lock.unlock();
+        }
+    }
+
+    private void captureDefault(int property, Connection driver) throws SQLException {
         switch (property) {
             case ISOLATION:
                 defaultIsolation = driver.getTransactionIsolation();
@@ -199,5 +272,13 @@ final class Entry implements PoolEntry {
             driver.setAutoCommit(defaultAutoCommit);
         }
         dirty = 0;
+    }
+
+    /** The holders of a shared entry. Guarded by {@link #lock}. */
+    static final class Holders {
+
+        final ReentrantLock lock = new ReentrantLock();
+        /** Checkouts holding the entry now: the first is the one whose checkin will reset it. */
+        int count;
     }
 }

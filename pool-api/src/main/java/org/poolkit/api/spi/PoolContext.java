@@ -28,6 +28,21 @@ public interface PoolContext {
     PoolEntry newEntry() throws SQLException;
 
     /**
+     * Makes a new entry that several checkouts may hold at once, and connects it now, on the calling thread. The
+     * strategy may yield it from {@link PoolStrategy#checkout()} while it is checked out: that checkout then joins
+     * the holders and gets its own handle on the same driver connection. The engine counts the holders, and only
+     * the last one's {@code close()} resets the connection, fires {@code checkin} and gives the entry back through
+     * {@link PoolStrategy#checkin}; a checkout that joins gets no recycle, pre-ping or {@code checkout} event, which
+     * would act on a connection others are using. For strategies that share a connection on purpose (static) or
+     * hand a thread's connection to its nested checkouts (thread-local).
+     *
+     * @return the new entry, connected
+     * @throws SQLException the creator's or a connect listener's error; nothing is left open
+     * @since 1.1
+     */
+    PoolEntry newSharedEntry() throws SQLException;
+
+    /**
      * Closes the entry's connection, if any (firing {@code close}), and forgets the entry. The strategy must
      * not hand it out again.
      *

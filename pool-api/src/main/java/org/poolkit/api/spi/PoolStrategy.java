@@ -19,7 +19,8 @@ import org.poolkit.api.PoolStatus;
 public interface PoolStrategy {
 
     /**
-     * Yields an entry for a checkout, waiting if the strategy's limits say so.
+     * Yields an entry for a checkout, waiting if the strategy's limits say so. Only an entry made by
+     * {@link PoolContext#newSharedEntry()} may be yielded while it is checked out.
      *
      * @return an entry the caller now holds
      * @throws org.poolkit.api.PoolTimeoutException when the wait ran out
@@ -29,7 +30,8 @@ public interface PoolStrategy {
     PoolEntry checkout() throws SQLException;
 
     /**
-     * Takes back an entry the engine got from {@link #checkout()}, already reset. Never throws.
+     * Takes back an entry the engine got from {@link #checkout()}, already reset; a shared entry once, when its last
+     * holder returns it. Never throws.
      *
      * @param entry the entry
      */

@@ -1,0 +1,152 @@
+package org.poolkit.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.poolkit.core.TestPools.settings;
+import static org.poolkit.core.TestPools.stub;
+
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+import org.poolkit.api.Pool;
+import org.poolkit.api.PoolEntry;
+import org.poolkit.api.PoolSettings;
+import org.poolkit.api.PoolStatus;
+import org.poolkit.api.ProxiedConnection;
+import org.poolkit.api.spi.PoolContext;
+import org.poolkit.api.spi.PoolStrategy;
+import org.poolkit.api.spi.PoolStrategyProvider;
+import org.poolkit.testkit.FakeClock;
+import org.poolkit.testkit.StubConnection;
+import org.poolkit.testkit.StubDriver;
+
+/**
+ * The engine's side of {@link PoolContext#newSharedEntry()}, over the smallest sharing strategy: one shared entry for
+ * every checkout. The strategies that share (static, threadlocal) test their own behaviour in their modules; this
+ * keeps the engine's contract covered where the engine is changed.
+ */
+class SharedEntryTest {
+
+    private final StubDriver driver = new StubDriver();
+
+    /** One shared entry, made at the first checkout; holds no lock because the tests connect once, first. */
+    private static final class OneSharedEntry implements PoolStrategy {
+
+        private final PoolContext context;
+        private volatile PoolEntry entry;
+
+        OneSharedEntry(PoolContext context) {
+            this.context = context;
+        }
+
+        @Override
+        public PoolEntry checkout() throws SQLException {
+            if (entry == null) {
+                entry = context.newSharedEntry();
+            }
+            return entry;
+        }
+
+        @Override
+        public void checkin(PoolEntry returned) {
+        }
+
+        @Override
+        public void dispose() {
+        }
+
+        @Override
+        public PoolStatus status() {
+            return new PoolStatus(context.poolName(), "shared", 1, 0, 0, 0, 0, context.openConnections(), "shared");
+        }
+    }
+
+    private Pool pool(PoolSettings settings) {
+        PoolStrategyProvider provider = new PoolStrategyProvider() {
+            @Override
+            public String name() {
+                return "shared";
+            }
+
+            @Override
+            public PoolStrategy create(PoolContext context) {
+                return new OneSharedEntry(context);
+            }
+        };
+        return Pools.create(provider, driver, settings, new FakeClock());
+    }
+
+    /**
+     * Eight threads hold the entry at once and each opens statements, closing half: the bookkeeping they share is not
+     * corrupted, nothing is closed under a holder, and the last checkin closes every statement left open and rolls
+     * back once.
+     */
+    @Test
+    void concurrentHoldersShareTheBookkeepingAndTheLastCheckinResets() throws Exception {
+        driver.defaultAutoCommit(false);
+        Pool pool = pool(settings());
+        pool.checkout().close();
+        StubConnection shared = driver.connections().get(0);
+        long rollbacksBefore = shared.rollbacks();
+        int threads = 8;
+        CyclicBarrier allHolding = new CyclicBarrier(threads);
+        CountDownLatch start = new CountDownLatch(1);
+        ExecutorService executor = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<?>> results = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                results.add(executor.submit(() -> {
+                    start.await();
+                    try (ProxiedConnection handle = pool.checkout()) {
+                        assertSame(shared, stub(handle));
+                        for (int i = 0; i < 50; i++) {
+                            Statement statement = handle.createStatement();
+                            statement.execute("SELECT 1");
+                            if (i % 2 == 0) {
+                                statement.close();
+                            }
+                        }
+                        allHolding.await(10, TimeUnit.SECONDS);
+                        assertFalse(shared.isPhysicallyClosed());
+                    }
+                    return null;
+                }));
+            }
+            start.countDown();
+            for (Future<?> result : results) {
+                result.get(30, TimeUnit.SECONDS);
+            }
+        } finally {
+            executor.shutdownNow();
+        }
+        assertEquals(0, shared.openStatements(), "the last checkin closed the 200 left open");
+        assertEquals(rollbacksBefore + 1, shared.rollbacks(), "one reset, by the last holder");
+        assertEquals(1, driver.open());
+        assertFalse(shared.entry().isCheckedOut());
+    }
+
+    @Test
+    void leakDetectionThresholdWorksWithSharedEntries() throws SQLException {
+        Pool pool = pool(settings().withLeakDetectionThreshold(Duration.ofMinutes(5)));
+        ProxiedConnection first = pool.checkout();
+        ProxiedConnection second = pool.checkout();
+        assertTrue(first.entry().isCheckedOut());
+        first.close();
+        assertTrue(second.entry().isCheckedOut(), "still held by the second");
+        PoolEntry entry = second.entry();
+        second.close();
+        assertFalse(entry.isCheckedOut());
+    }
+}
