@@ -2,10 +2,7 @@ package org.poolkit.datasource.internal;
 
 import java.sql.Driver;
 import java.sql.SQLException;
-import java.util.Arrays;
-import java.util.Collection;
 import java.util.Dictionary;
-import java.util.HashMap;
 import java.util.Hashtable;
 import java.util.Map;
 import java.util.Properties;
@@ -43,8 +40,8 @@ import org.slf4j.LoggerFactory;
  * <p>Why the component registers the {@code DataSource} itself rather than through {@code @Component(service=...)}:
  * SCR would unregister and register the service again whenever it re-activated the component (a static reference
  * changing, for instance), giving consumers a new {@code service.id} — the churn this bundle exists to avoid. The
- * component provides no service; it tracks the {@link PoolStrategyProvider}, {@link DataSourceFactory} and
- * {@link PoolEvents} services itself, and on every change of its configuration or of those services it works out
+ * component provides no service; it tracks the {@link PoolStrategyProvider} and {@link DataSourceFactory} services
+ * itself (and {@link PoolEvents} ones through {@link PoolEventsWhiteboard}), and on every change of its configuration or of those services it works out
  * what to do ({@link #reconcile}): take new settings in place, swap to a new pool (new strategy, driver, url or
  * credentials), register the data source, or unregister it when its strategy or driver went away. A configuration it
  * cannot use is logged, naming the property and the value, and the data source keeps running on its last good one.
@@ -65,8 +62,6 @@ public final class DataSourceComponent {
      * previous one: what the log said, readable in a shell's service listing. Absent when all is well.
      */
     static final String REJECTED = "poolkit.rejected";
-    /** The service property of a {@link PoolEvents} whiteboard service naming the pools it hears. */
-    static final String POOL_NAME = "pool.name";
 
     private static final Logger LOG = LoggerFactory.getLogger("org.poolkit.datasource");
 
@@ -74,8 +69,7 @@ public final class DataSourceComponent {
     private final ReentrantLock lock = new ReentrantLock();
     private final ServiceTracker<PoolStrategyProvider, ServiceReference<PoolStrategyProvider>> strategies;
     private final ServiceTracker<DataSourceFactory, ServiceReference<DataSourceFactory>> drivers;
-    private final ServiceTracker<PoolEvents, PoolEvents> whiteboard;
-    private final Map<ServiceReference<PoolEvents>, PoolEvents> listeners = new HashMap<>();
+    private final PoolEventsWhiteboard whiteboard;
 
     // Guarded by lock. The running state is all null while no DataSource is registered.
     private Map<String, ?> config;
@@ -98,7 +92,7 @@ public final class DataSourceComponent {
         this.config = Map.copyOf(config);
         this.strategies = new ServiceTracker<>(context, PoolStrategyProvider.class, new Reconciling<>());
         this.drivers = new ServiceTracker<>(context, DataSourceFactory.class, new Reconciling<>());
-        this.whiteboard = new ServiceTracker<>(context, PoolEvents.class, new Whiteboard());
+        this.whiteboard = new PoolEventsWhiteboard(context);
         strategies.open();
         drivers.open();
         whiteboard.open();
@@ -188,6 +182,7 @@ public final class DataSourceComponent {
                 }
             } else {
                 Pool pool = newPool(nextStrategy, nextCreator, next);
+                whiteboard.attach(pool);
                 if (running) {
                     dataSource.swap(pool);
                 } else {
@@ -261,11 +256,6 @@ public final class DataSourceComponent {
             // Held once for as long as it is in use.
             context.ungetService(ref);
         }
-        for (Map.Entry<ServiceReference<PoolEvents>, PoolEvents> listener : listeners.entrySet()) {
-            if (hears(listener.getKey(), next.name)) {
-                pool.addListener(listener.getValue());
-            }
-        }
         return pool;
     }
 
@@ -274,6 +264,7 @@ public final class DataSourceComponent {
         if (registration != null) {
             registration.unregister();
             registration = null;
+            whiteboard.detach();
             dataSource.close();
             LOG.info("Data source '{}' unregistered: {}", spec.name, why);
         }
@@ -357,21 +348,6 @@ public final class DataSourceComponent {
         return value.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)").replace("*", "\\*");
     }
 
-    /** Whether a whiteboard listener's {@value #POOL_NAME} property selects the pool: absent selects every pool. */
-    private static boolean hears(ServiceReference<PoolEvents> ref, String poolName) {
-        Object names = ref.getProperty(POOL_NAME);
-        if (names == null) {
-            return true;
-        }
-        if (names instanceof String[]) {
-            return Arrays.asList((String[]) names).contains(poolName);
-        }
-        if (names instanceof Collection) {
-            return ((Collection<?>) names).contains(poolName);
-        }
-        return poolName.equals(names);
-    }
-
     /** Strategies and drivers: any coming, going or changing may change what the data source should run on. */
     private final class Reconciling<S> implements ServiceTrackerCustomizer<S, ServiceReference<S>> {
 
@@ -398,64 +374,6 @@ public final class DataSourceComponent {
             } finally {
                 lock.unlock();
             }
-        }
-    }
-
-    /** {@link PoolEvents} services: each hears the pools whose name its {@value #POOL_NAME} property names. */
-    private final class Whiteboard implements ServiceTrackerCustomizer<PoolEvents, PoolEvents> {
-
-        @Override
-        public PoolEvents addingService(ServiceReference<PoolEvents> reference) {
-            PoolEvents listener = context.getService(reference);
-            if (listener == null) {
-                return null;
-            }
-            lock.lock();
-            try {
-                listeners.put(reference, listener);
-                Pool pool = currentPool();
-                if (pool != null && hears(reference, pool.name())) {
-                    pool.addListener(listener);
-                }
-            } finally {
-                lock.unlock();
-            }
-            return listener;
-        }
-
-        @Override
-        public void modifiedService(ServiceReference<PoolEvents> reference, PoolEvents listener) {
-            lock.lock();
-            try {
-                Pool pool = currentPool();
-                if (pool != null) {
-                    pool.removeListener(listener);
-                    if (hears(reference, pool.name())) {
-                        pool.addListener(listener);
-                    }
-                }
-            } finally {
-                lock.unlock();
-            }
-        }
-
-        @Override
-        public void removedService(ServiceReference<PoolEvents> reference, PoolEvents listener) {
-            lock.lock();
-            try {
-                listeners.remove(reference);
-                Pool pool = currentPool();
-                if (pool != null) {
-                    pool.removeListener(listener);
-                }
-            } finally {
-                lock.unlock();
-            }
-            context.ungetService(reference);
-        }
-
-        private Pool currentPool() {
-            return registration == null ? null : dataSource.pool();
         }
     }
 }
