@@ -42,9 +42,11 @@ public class DataSourceLifecycleIT extends PoolkitTestSupport {
 
     @Test
     public void aConfigurationMakesAWorkingDataSourceAndDeletingItClosesEveryConnection() throws Exception {
+        CountingDriverFactory physical = registerCountingDriver();
         ConnectionCounter counter = new ConnectionCounter();
         ServiceRegistration<PoolEvents> listening = registerCounter(counter, "lifecycle");
         Hashtable<String, Object> properties = derby("lifecycle");
+        properties.put("osgi.jdbc.driver.name", CountingDriverFactory.NAME);
         // Derby creates the database only if told to: here through a driver property, not the url.
         properties.put("url", "jdbc:derby:memory:lifecycle");
         properties.put("jdbc.create", "true");
@@ -63,6 +65,7 @@ public class DataSourceLifecycleIT extends PoolkitTestSupport {
         transaction(dataSource, "T");
         assertEquals(1, count(held.get(0), "T"));
         assertOpen(4, counter, "three held and one idle");
+        assertEquals("physical connections open", 4, physical.open());
         for (Connection connection : held.subList(1, 3)) {
             connection.close();
         }
@@ -71,9 +74,11 @@ public class DataSourceLifecycleIT extends PoolkitTestSupport {
 
         awaitNoDataSource("lifecycle");
         awaitOpen(1, counter, "every idle connection closed; the held one still open");
+        assertEquals("physical connections open", 1, physical.open());
         assertEquals(1, count(held.get(0), "T"));
         held.get(0).close();
         assertOpen(0, counter, "the held one closed when it came back");
+        assertEquals("no physical connection open", 0, physical.open());
         assertTrue(counter.connects.get() >= 4);
         try {
             dataSource.getConnection();

@@ -45,9 +45,11 @@ public class LiveSwapIT extends PoolkitTestSupport {
      */
     @Test
     public void swapUnderLoadLosesNothing() throws Exception {
+        CountingDriverFactory physical = registerCountingDriver();
         ConnectionCounter counter = new ConnectionCounter();
         ServiceRegistration<PoolEvents> listening = registerCounter(counter, "swap");
         Hashtable<String, Object> properties = derby("swap");
+        properties.put("osgi.jdbc.driver.name", CountingDriverFactory.NAME);
         // A queue pool smaller than the load, so that checkouts wait at its limit when a swap comes.
         properties.put("pool.size", 2);
         properties.put("max.overflow", 2);
@@ -111,12 +113,14 @@ public class LiveSwapIT extends PoolkitTestSupport {
         Pool last = pool(dataSource);
         assertEquals(0, last.status().checkedOut());
         assertOpen(last.status().open(), counter, "only the final pool's connections are open");
+        assertEquals("physical connections open: only the final pool's", last.status().open(), physical.open());
 
         context.removeServiceListener(registrations);
         context.ungetService(ref);
         configuration.delete();
         awaitNoDataSource("swap");
         awaitOpen(0, counter, "deleting the configuration closed the rest");
+        assertEquals("no physical connection open", 0, physical.open());
         listening.unregister();
     }
 

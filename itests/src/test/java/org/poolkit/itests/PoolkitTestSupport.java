@@ -165,7 +165,30 @@ public abstract class PoolkitTestSupport {
         }
     }
 
-    // ---- counting physical connections through the whiteboard
+    // ---- counting physical connections: below the pool, and through the whiteboard
+
+    /**
+     * Registers a {@link CountingDriverFactory} over Derby's; a data source configured with
+     * {@code osgi.jdbc.driver.name=}{@value CountingDriverFactory#NAME} opens its connections through it.
+     */
+    CountingDriverFactory registerCountingDriver() throws InvalidSyntaxException {
+        await(() -> derbyFactory() != null, "Derby's DataSourceFactory");
+        CountingDriverFactory counting = new CountingDriverFactory(context.getService(derbyFactory()));
+        Hashtable<String, Object> properties = new Hashtable<>();
+        properties.put(org.osgi.service.jdbc.DataSourceFactory.OSGI_JDBC_DRIVER_NAME, CountingDriverFactory.NAME);
+        context.registerService(org.osgi.service.jdbc.DataSourceFactory.class, counting, properties);
+        return counting;
+    }
+
+    private ServiceReference<org.osgi.service.jdbc.DataSourceFactory> derbyFactory() {
+        try {
+            Collection<ServiceReference<org.osgi.service.jdbc.DataSourceFactory>> refs = context.getServiceReferences(
+                    org.osgi.service.jdbc.DataSourceFactory.class, "(osgi.jdbc.driver.name=derby)");
+            return refs.isEmpty() ? null : refs.iterator().next();
+        } catch (InvalidSyntaxException e) {
+            throw new AssertionError(e);
+        }
+    }
 
     /** A whiteboard {@link PoolEvents} service that counts the driver connections its pools open and close. */
     static final class ConnectionCounter implements PoolEvents {
