@@ -63,6 +63,9 @@ public final class SwappableDataSource implements DataSource {
             throw new IllegalArgumentException("next must not be null");
         }
         Pool previous = pool;
+        if (next == previous) {
+            throw new IllegalArgumentException("Data source '" + name + "' already serves from " + next);
+        }
         pool = next;
         if (previous != null) {
             retire(previous);

@@ -66,6 +66,19 @@ class SwappableDataSourceTest {
     }
 
     @Test
+    void swappingToThePoolItServesFromIsRefusedAndChangesNothing() throws SQLException {
+        Pool pool = newPool();
+        SwappableDataSource source = new SwappableDataSource("ds", pool);
+
+        assertThrows(IllegalArgumentException.class, () -> source.swap(pool));
+
+        try (Connection connection = source.getConnection()) {
+            execute(connection);
+        }
+        assertEquals(1, pool.status().checkedIn(), "still pooling: not retired");
+    }
+
+    @Test
     void reconfigureRefusedByTheStrategyLeavesThePoolAsItWas() {
         Pool pool = newPool();
         SwappableDataSource source = new SwappableDataSource("ds", pool);
