@@ -160,6 +160,34 @@ public class LiveSwapIT extends PoolkitTestSupport {
         awaitNoDataSource("inplace");
     }
 
+    /** null, static and assertion read no setting of their own: the engine's settings change on their pool too. */
+    @Test
+    public void engineSettingsChangeInPlaceOnEveryStrategyThatReadsNoneOfItsOwn() throws Exception {
+        for (String strategy : List.of("null", "static", "assertion")) {
+            Hashtable<String, Object> properties = derby("engine-" + strategy);
+            properties.put("strategy", strategy);
+            Configuration configuration = create(properties);
+            ServiceReference<DataSource> ref = awaitDataSource("engine-" + strategy);
+            DataSource dataSource = context.getService(ref);
+            Pool pool = pool(dataSource);
+
+            properties.put("pre.ping", true);
+            properties.put("reset.on.return", "commit");
+            properties.put("pool.size", 3);
+            configuration.update(properties);
+
+            await(() -> pool.settings().prePing(), "pre.ping on the running " + strategy + " pool");
+            assertEquals(org.poolkit.api.ResetStyle.COMMIT, pool.settings().resetOnReturn());
+            assertSame("no new " + strategy + " pool", pool, pool(dataSource));
+            try (Connection connection = dataSource.getConnection()) {
+                assertTrue(connection.isValid(1));
+            }
+            context.ungetService(ref);
+            configuration.delete();
+            awaitNoDataSource("engine-" + strategy);
+        }
+    }
+
     @Test
     public void twoDataSourcesWithDifferentStrategiesSideBySide() throws Exception {
         String otherStrategy = "null";
