@@ -200,6 +200,9 @@ public class LiveSwapIT extends PoolkitTestSupport {
         left.put("pool.size", 2);
         Hashtable<String, Object> right = derby("right");
         right.put("strategy", otherStrategy);
+        // The DataSourceFactory chosen by driver class rather than by name.
+        right.remove("osgi.jdbc.driver.name");
+        right.put("osgi.jdbc.driver.class", "org.apache.derby.jdbc.EmbeddedDriver");
         right.put("pool.size", 3);
         Configuration leftConfiguration = create(left);
         Configuration rightConfiguration = create(right);
