@@ -160,10 +160,10 @@ public class LiveSwapIT extends PoolkitTestSupport {
         awaitNoDataSource("inplace");
     }
 
-    /** null, static and assertion read no setting of their own: the engine's settings change on their pool too. */
+    /** Every strategy takes a change of pool.size, pre.ping and reset.on.return on its running pool. */
     @Test
-    public void engineSettingsChangeInPlaceOnEveryStrategyThatReadsNoneOfItsOwn() throws Exception {
-        for (String strategy : List.of("null", "static", "assertion")) {
+    public void settingsChangeInPlaceOnEveryOtherStrategy() throws Exception {
+        for (String strategy : List.of("null", "static", "threadlocal", "assertion")) {
             Hashtable<String, Object> properties = derby("engine-" + strategy);
             properties.put("strategy", strategy);
             Configuration configuration = create(properties);
@@ -179,6 +179,10 @@ public class LiveSwapIT extends PoolkitTestSupport {
             await(() -> pool.settings().prePing(), "pre.ping on the running " + strategy + " pool");
             assertEquals(org.poolkit.api.ResetStyle.COMMIT, pool.settings().resetOnReturn());
             assertSame("no new " + strategy + " pool", pool, pool(dataSource));
+            assertEquals(3, pool.settings().poolSize());
+            if (strategy.equals("threadlocal")) {
+                assertEquals("threads kept", 3, pool.status().size());
+            }
             try (Connection connection = dataSource.getConnection()) {
                 assertTrue(connection.isValid(1));
             }
