@@ -118,12 +118,20 @@ final class Engine implements Pool {
     @Override
     public ProxiedConnection checkout() throws SQLException {
         leaks.reclaim();
-        Entry entry = (Entry) strategy.checkout();
-        return entry.holders == null ? handOut(entry) : handOutShared(entry);
+        while (true) {
+            Entry entry = (Entry) strategy.checkout();
+            if (entry.holders == null) {
+                return handOut(entry);
+            }
+            ProxiedConnection handle = handOutShared(entry);
+            if (handle != null) {
+                return handle;
+            }
+        }
     }
 
     /** Readies an entry that this checkout is the only one to hold, and hands out its handle. */
-    private ProxiedConnection handOut(Entry entry) throws SQLException {
+    private ConnectionHandle handOut(Entry entry) throws SQLException {
         boolean fresh = entry.fresh;
         entry.fresh = false;
         Connection driver = entry.connection();
@@ -132,8 +140,7 @@ final class Engine implements Pool {
             fresh = true;
         }
         ConnectionHandle handle = new ConnectionHandle(this, entry, driver);
-        // Co-holders of a shared entry cannot tell a collected handle from one closed early: only the threshold
-        // report watches a shared entry.
+        // A shared entry's holders are tracked one by one (Holders.tracked); its checkout only times the threshold.
         entry.beginCheckout(leaks.track(entry.holders == null ? handle : null, entry));
         if (prePing || !listeners.isEmpty()) {
             runCheckoutChecks(entry, handle, fresh);
@@ -147,14 +154,26 @@ final class Engine implements Pool {
      * listeners); a checkout that joins holders already there gets its own handle on the same connection and nothing
      * else, since the connection cannot be recycled or pinged under them. If a holder invalidated the connection, the
      * joining checkout connects the entry anew.
+     *
+     * @return null when dispose() discarded the entry after the strategy chose it: the checkout chooses again
      */
     private ProxiedConnection handOutShared(Entry entry) throws SQLException {
         Entry.Holders holders = entry.holders;
         holders.lock.lock();
         try {
+            if (holders.lock.getHoldCount() > 1) {
+                // A listener of this entry's checkout or checkin, on the thread doing it: it would join or claim an
+                // entry halfway through being handed out or given back.
+                throw new SQLException("Pool '" + name() + "': a listener cannot check out the shared connection "
+                        + "while its own checkout or checkin is under way", "55000");
+            }
             if (holders.count == 0) {
-                ProxiedConnection handle = handOut(entry);
+                if (!entry.claim()) {
+                    return null;
+                }
+                ConnectionHandle handle = handOut(entry);
                 holders.count = 1;
+                holders.tracked.add(leaks.trackHolder(handle, entry));
                 return handle;
             }
             Connection driver = entry.connection();
@@ -167,6 +186,7 @@ final class Engine implements Pool {
             ConnectionHandle handle = new ConnectionHandle(this, entry, driver);
             handle.handedOut();
             holders.count++;
+            holders.tracked.add(leaks.trackHolder(handle, entry));
             return handle;
         } finally {
             holders.lock.unlock();
@@ -365,8 +385,13 @@ final class Engine implements Pool {
                 listeners.checkin(entry.connection(), entry);
             }
         } finally {
-            strategy.checkin(entry);
+            giveBack(entry);
         }
+    }
+
+    private void giveBack(Entry entry) {
+        entry.unclaim();
+        strategy.checkin(entry);
     }
 
     private void endCheckout(Entry entry) {
@@ -384,17 +409,18 @@ final class Engine implements Pool {
      * {@link AssertionError} from a test's listener, say — the entry still goes back, invalidated if its reset did
      * not finish, and the throwable then reaches the holder's {@code close()}.
      */
-    void checkin(Entry entry, boolean leaked) {
+    void checkin(Entry entry, ConnectionHandle handle) {
         Entry.Holders holders = entry.holders;
         if (holders == null) {
-            returnEntry(entry, leaked);
+            returnEntry(entry, false);
             return;
         }
         holders.lock.lock();
         try {
+            holders.untrack(handle);
             // Only the last holder's checkin resets: the others' would end a transaction still in use.
             if (--holders.count == 0) {
-                returnEntry(entry, leaked);
+                returnEntry(entry, false);
             }
         } finally {
             holders.lock.unlock();
@@ -428,7 +454,7 @@ final class Engine implements Pool {
                 entry.invalidate(null);
                 endCheckout(entry);
             }
-            strategy.checkin(entry);
+            giveBack(entry);
         }
         if (closeOnCheckinBelow != disposedBelow) {
             // dispose() ran while this entry was on its way back and may have drained the pool before it arrived.
@@ -437,7 +463,30 @@ final class Engine implements Pool {
     }
 
     void checkinLeaked(Entry entry) {
-        checkin(entry, true);
+        returnEntry(entry, true);
+    }
+
+    /**
+     * Counts out a holder of a shared entry whose handle was garbage collected without {@code close()}; the last
+     * holder gone resets the entry and gives it back, as for any leaked connection.
+     *
+     * @return false when the holder had already given the entry back (it was closed, or detached it)
+     */
+    boolean checkinLeakedHolder(LeakDetector.Checkout holder) {
+        Entry entry = holder.entry;
+        Entry.Holders holders = entry.holders;
+        holders.lock.lock();
+        try {
+            if (!holders.tracked.remove(holder)) {
+                return false;
+            }
+            if (--holders.count == 0) {
+                returnEntry(entry, true);
+            }
+            return true;
+        } finally {
+            holders.lock.unlock();
+        }
     }
 
     /**
@@ -458,6 +507,7 @@ final class Engine implements Pool {
             boolean detached = detachOwned(entry, driver);
             if (detached) {
                 holders.count = 0;
+                holders.tracked.clear();
             }
             return detached;
         } finally {
@@ -478,7 +528,7 @@ final class Engine implements Pool {
                 listeners.detach(driver, entry);
             }
         } finally {
-            strategy.checkin(entry);
+            giveBack(entry);
         }
         return true;
     }
@@ -492,11 +542,11 @@ final class Engine implements Pool {
     }
 
     /** A driver error said the held connection is dead: replace it and every older one, and take the entry back. */
-    void disconnected(Entry entry, SQLException cause) {
+    void disconnected(Entry entry, ConnectionHandle handle, SQLException cause) {
         try {
             disconnectedDuringCheckout(entry, cause);
         } finally {
-            checkin(entry, false);
+            checkin(entry, handle);
         }
     }
 
@@ -564,6 +614,9 @@ final class Engine implements Pool {
         @Override
         public void discard(PoolEntry entry) {
             Entry owned = (Entry) entry;
+            if (!owned.discarding()) {
+                return;
+            }
             entries.remove(owned);
             Connection driver = owned.release();
             if (driver != null) {

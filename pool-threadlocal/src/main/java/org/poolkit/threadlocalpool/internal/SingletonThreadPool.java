@@ -38,8 +38,8 @@ import org.poolkit.api.spi.PoolStrategy;
  *
  * <p>What it does not support, and why: {@code max.overflow}, {@code timeout} and {@code use.lifo} (a thread never
  * waits for another's connection). A nested checkout gets no {@code checkout} event, pre-ping or recycle, which would
- * act on the connection its outer holder is using. A handle garbage collected without {@code close()} is not taken
- * back, so its thread's connection stays checked out ({@code leak.detection.threshold} reports it).
+ * act on the connection its outer holder is using. A handle garbage collected without {@code close()} counts its
+ * checkout out, like a {@code close()}: when it was the outermost one left, the connection is reset and checked in.
  * {@code pool.size} 0 keeps a connection for every thread, without limit.
  *
  * <p>Thread-safe. The kept connections are tracked under a lock that is never held while a connection opens or
