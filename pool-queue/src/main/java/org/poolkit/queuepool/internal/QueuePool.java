@@ -88,20 +88,29 @@ final class QueuePool implements PoolStrategy {
         if (waiters.any() && waiters.handOff(entry)) {
             return;
         }
-        IdleEntries target = idle;
-        if (target.offer(entry)) {
-            if (target != idle) {
-                // reconfigure() replaced the structure while we offered, and may have moved it before our entry.
-                moveIdle(target);
-            }
-            // A checkout may have queued between our look at the waiters and the offer.
-            if (waiters.any()) {
-                waiters.serve(supply);
-            }
-            return;
+        // A checkout may have queued between our look at the waiters and the offer.
+        if (keepIdle(entry) && waiters.any()) {
+            waiters.serve(supply);
         }
-        context.discard(entry);
-        releaseSlot();
+    }
+
+    /**
+     * Puts an entry among the idle ones, or closes it if they are full.
+     *
+     * @return false when it was closed
+     */
+    private boolean keepIdle(PoolEntry entry) {
+        IdleEntries target = idle;
+        if (!target.offer(entry)) {
+            context.discard(entry);
+            releaseSlot();
+            return false;
+        }
+        if (target != idle) {
+            // reconfigure() replaced the structure while we offered, and may have moved its entries before ours came.
+            moveIdle(target);
+        }
+        return true;
     }
 
     @Override
@@ -141,14 +150,12 @@ final class QueuePool implements PoolStrategy {
         waiters.retire();
     }
 
-    /** Moves the entries of a replaced idle structure into the current one; those it has no room for are closed. */
+    /**
+     * Moves the entries of a replaced idle structure into the current one; those it has no room for are closed. Each
+     * move is a {@link #keepIdle}, so an entry moved into a structure that is itself replaced meanwhile moves on.
+     */
     private void moveIdle(IdleEntries from) {
-        from.drain(entry -> {
-            if (!idle.offer(entry)) {
-                context.discard(entry);
-                releaseSlot();
-            }
-        });
+        from.drain(this::keepIdle);
     }
 
     @Override
