@@ -85,7 +85,7 @@ final class ConnectionHandle implements ProxiedConnection {
         entry = null;
         delegate = null;
         try {
-            engine.checkin(held, false);
+            engine.checkin(held, this);
         } finally {
             Reference.reachabilityFence(this);
         }
@@ -121,7 +121,7 @@ final class ConnectionHandle implements ProxiedConnection {
             held.invalidate(reason);
         } finally {
             try {
-                engine.checkin(held, false);
+                engine.checkin(held, this);
             } finally {
                 Reference.reachabilityFence(this);
             }
@@ -220,7 +220,7 @@ final class ConnectionHandle implements ProxiedConnection {
         entry = null;
         invalidated = true;
         try {
-            engine.disconnected(held, e, serverWentAway);
+            engine.disconnected(held, this, e, serverWentAway);
         } finally {
             Reference.reachabilityFence(this);
         }

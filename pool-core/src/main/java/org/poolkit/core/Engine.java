@@ -6,6 +6,7 @@ import java.sql.SQLNonTransientConnectionException;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;
 
 import org.poolkit.api.ConnectionCreator;
@@ -55,16 +56,18 @@ final class Engine implements Pool {
 
     private final PoolStrategyProvider provider;
     private final ConnectionCreator creator;
-    private final PoolSettings settings;
     private final LongSupplier clock;
     private final Listeners listeners;
     private final Connector connector;
-    private final Reset reset;
     private final LeakDetector leaks;
     private final PoolStrategy strategy;
 
-    private final boolean prePing;
-    private final long recycleNanos;
+    // Live settings: reconfigure() replaces them while checkouts run.
+    private volatile PoolSettings settings;
+    private volatile Reset reset;
+    private volatile boolean prePing;
+    private volatile long recycleNanos;
+    private final ReentrantLock reconfiguring = new ReentrantLock();
 
     // Every entry the strategy holds or has handed out. A checked-out entry is otherwise reachable only from its
     // handle, and a leaked handle must not take its entry, and the leak tracker, down with it.
@@ -84,7 +87,7 @@ final class Engine implements Pool {
         this.reset = new Reset(settings.name(), settings.resetOnReturn(), listeners);
         this.leaks = new LeakDetector(this, settings.leakDetectionThreshold().toNanos());
         this.prePing = settings.prePing();
-        this.recycleNanos = settings.recycles() ? settings.recycle().toNanos() : -1;
+        this.recycleNanos = recycleNanos(settings);
         this.strategy = provider.create(new Context());
     }
 
@@ -115,12 +118,20 @@ final class Engine implements Pool {
     @Override
     public ProxiedConnection checkout() throws SQLException {
         leaks.reclaim();
-        Entry entry = (Entry) strategy.checkout();
-        return entry.holders == null ? handOut(entry) : handOutShared(entry);
+        while (true) {
+            Entry entry = (Entry) strategy.checkout();
+            if (entry.holders == null) {
+                return handOut(entry);
+            }
+            ProxiedConnection handle = handOutShared(entry);
+            if (handle != null) {
+                return handle;
+            }
+        }
     }
 
     /** Readies an entry that this checkout is the only one to hold, and hands out its handle. */
-    private ProxiedConnection handOut(Entry entry) throws SQLException {
+    private ConnectionHandle handOut(Entry entry) throws SQLException {
         boolean fresh = entry.fresh;
         entry.fresh = false;
         Connection driver = entry.connection();
@@ -129,8 +140,7 @@ final class Engine implements Pool {
             fresh = true;
         }
         ConnectionHandle handle = new ConnectionHandle(this, entry, driver);
-        // Co-holders of a shared entry cannot tell a collected handle from one closed early: only the threshold
-        // report watches a shared entry.
+        // A shared entry's holders are tracked one by one (Holders.tracked); its checkout only times the threshold.
         entry.beginCheckout(leaks.track(entry.holders == null ? handle : null, entry));
         if (prePing || !listeners.isEmpty()) {
             runCheckoutChecks(entry, handle, fresh);
@@ -144,14 +154,26 @@ final class Engine implements Pool {
      * listeners); a checkout that joins holders already there gets its own handle on the same connection and nothing
      * else, since the connection cannot be recycled or pinged under them. If a holder invalidated the connection, the
      * joining checkout connects the entry anew.
+     *
+     * @return null when dispose() discarded the entry after the strategy chose it: the checkout chooses again
      */
     private ProxiedConnection handOutShared(Entry entry) throws SQLException {
         Entry.Holders holders = entry.holders;
         holders.lock.lock();
         try {
+            if (holders.lock.getHoldCount() > 1) {
+                // A listener of this entry's checkout or checkin, on the thread doing it: it would join or claim an
+                // entry halfway through being handed out or given back.
+                throw new SQLException("Pool '" + name() + "': a listener cannot check out the shared connection "
+                        + "while its own checkout or checkin is under way", "55000");
+            }
             if (holders.count == 0) {
-                ProxiedConnection handle = handOut(entry);
+                if (!entry.claim()) {
+                    return null;
+                }
+                ConnectionHandle handle = handOut(entry);
                 holders.count = 1;
+                holders.tracked.add(leaks.trackHolder(handle, entry));
                 return handle;
             }
             Connection driver = entry.connection();
@@ -164,6 +186,7 @@ final class Engine implements Pool {
             ConnectionHandle handle = new ConnectionHandle(this, entry, driver);
             handle.handedOut();
             holders.count++;
+            holders.tracked.add(leaks.trackHolder(handle, entry));
             return handle;
         } finally {
             holders.lock.unlock();
@@ -186,6 +209,51 @@ final class Engine implements Pool {
         closeOnCheckinBelow = generation.incrementAndGet();
         strategy.dispose();
         LOG.info("Pool '{}' disposed its idle connections; {}", name(), strategy.status());
+    }
+
+    /**
+     * Takes new settings in place, if the strategy can: {@code pool.size}, {@code max.overflow}, {@code timeout},
+     * {@code use.lifo} as the strategy allows, and {@code recycle}, {@code pre.ping}, {@code reset.on.return} always.
+     * Connections out now are reset by the new style when they come back. A change of name or of
+     * {@code leak.detection.threshold} needs a new pool.
+     *
+     * @param next the new settings
+     * @return false when the pool cannot work by them in place; it is then unchanged
+     */
+    boolean reconfigure(PoolSettings next) {
+        reconfiguring.lock();
+        try {
+            PoolSettings current = settings;
+            if (next.equals(current)) {
+                return true;
+            }
+            if (!next.name().equals(current.name())
+                    || !next.leakDetectionThreshold().equals(current.leakDetectionThreshold())
+                    || !strategy.reconfigure(next)) {
+                return false;
+            }
+            settings = next;
+            reset = new Reset(next.name(), next.resetOnReturn(), listeners);
+            prePing = next.prePing();
+            recycleNanos = recycleNanos(next);
+            LOG.info("Pool '{}' ({}) took new settings in place; {}", name(), strategy(), strategy.status());
+            return true;
+        } finally {
+            reconfiguring.unlock();
+        }
+    }
+
+    /**
+     * Ends the pool's service after a swap: checkouts waiting at the strategy's limits fail at once (the swapping data
+     * source sends them to the new pool), and idle connections are closed as by {@link #dispose()}.
+     */
+    void retire() {
+        strategy.retire();
+        dispose();
+    }
+
+    private static long recycleNanos(PoolSettings settings) {
+        return settings.recycles() ? settings.recycle().toNanos() : -1;
     }
 
     @Override
@@ -318,8 +386,13 @@ final class Engine implements Pool {
                 listeners.checkin(entry.connection(), entry);
             }
         } finally {
-            strategy.checkin(entry);
+            giveBack(entry);
         }
+    }
+
+    private void giveBack(Entry entry) {
+        entry.unclaim();
+        strategy.checkin(entry);
     }
 
     private void endCheckout(Entry entry) {
@@ -337,17 +410,18 @@ final class Engine implements Pool {
      * {@link AssertionError} from a test's listener, say — the entry still goes back, invalidated if its reset did
      * not finish, and the throwable then reaches the holder's {@code close()}.
      */
-    void checkin(Entry entry, boolean leaked) {
+    void checkin(Entry entry, ConnectionHandle handle) {
         Entry.Holders holders = entry.holders;
         if (holders == null) {
-            returnEntry(entry, leaked);
+            returnEntry(entry, false);
             return;
         }
         holders.lock.lock();
         try {
+            holders.untrack(handle);
             // Only the last holder's checkin resets: the others' would end a transaction still in use.
             if (--holders.count == 0) {
-                returnEntry(entry, leaked);
+                returnEntry(entry, false);
             }
         } finally {
             holders.lock.unlock();
@@ -381,7 +455,7 @@ final class Engine implements Pool {
                 entry.invalidate(null);
                 endCheckout(entry);
             }
-            strategy.checkin(entry);
+            giveBack(entry);
         }
         if (closeOnCheckinBelow != disposedBelow) {
             // dispose() ran while this entry was on its way back and may have drained the pool before it arrived.
@@ -390,7 +464,30 @@ final class Engine implements Pool {
     }
 
     void checkinLeaked(Entry entry) {
-        checkin(entry, true);
+        returnEntry(entry, true);
+    }
+
+    /**
+     * Counts out a holder of a shared entry whose handle was garbage collected without {@code close()}; the last
+     * holder gone resets the entry and gives it back, as for any leaked connection.
+     *
+     * @return false when the holder had already given the entry back (it was closed, or detached it)
+     */
+    boolean checkinLeakedHolder(LeakDetector.Checkout holder) {
+        Entry entry = holder.entry;
+        Entry.Holders holders = entry.holders;
+        holders.lock.lock();
+        try {
+            if (!holders.tracked.remove(holder)) {
+                return false;
+            }
+            if (--holders.count == 0) {
+                returnEntry(entry, true);
+            }
+            return true;
+        } finally {
+            holders.lock.unlock();
+        }
     }
 
     /**
@@ -411,6 +508,7 @@ final class Engine implements Pool {
             boolean detached = detachOwned(entry, driver);
             if (detached) {
                 holders.count = 0;
+                holders.tracked.clear();
             }
             return detached;
         } finally {
@@ -431,7 +529,7 @@ final class Engine implements Pool {
                 listeners.detach(driver, entry);
             }
         } finally {
-            strategy.checkin(entry);
+            giveBack(entry);
         }
         return true;
     }
@@ -448,11 +546,11 @@ final class Engine implements Pool {
      * A driver error said the held connection is dead: replace it, and every older one too when the server went away
      * ({@link Disconnects}), and take the entry back.
      */
-    void disconnected(Entry entry, SQLException cause, boolean serverWentAway) {
+    void disconnected(Entry entry, ConnectionHandle handle, SQLException cause, boolean serverWentAway) {
         try {
             disconnectedDuringCheckout(entry, cause, serverWentAway);
         } finally {
-            checkin(entry, false);
+            checkin(entry, handle);
         }
     }
 
@@ -523,6 +621,9 @@ final class Engine implements Pool {
         @Override
         public void discard(PoolEntry entry) {
             Entry owned = (Entry) entry;
+            if (!owned.discarding()) {
+                return;
+            }
             entries.remove(owned);
             Connection driver = owned.release();
             if (driver != null) {

@@ -5,8 +5,12 @@ import java.lang.invoke.VarHandle;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 
 import org.poolkit.api.PoolEntry;
@@ -113,9 +117,10 @@ final class Entry implements PoolEntry {
         }
     }
 
+    /** A shared entry is checked out from its first holder's claim on, so that dispose() spares it from then on. */
     @Override
     public boolean isCheckedOut() {
-        return checkout() != null;
+        return holders == null ? checkout() != null : holders.state.get() == Holders.HELD;
     }
 
     @Override
@@ -209,6 +214,32 @@ final class Entry implements PoolEntry {
         CHECKOUT.setRelease(this, null);
     }
 
+    /**
+     * A checkout takes a shared entry nobody holds; called under the holders' lock.
+     *
+     * @return false when the entry was discarded after the strategy chose it (dispose): the checkout must choose again
+     */
+    boolean claim() {
+        return holders.state.compareAndSet(Holders.IDLE, Holders.HELD);
+    }
+
+    /** The last holder let go of a shared entry; called under the holders' lock, before the strategy gets it back. */
+    void unclaim() {
+        if (holders != null) {
+            holders.state.set(Holders.IDLE);
+        }
+    }
+
+    /**
+     * Decides that the entry is to be discarded. A shared entry a checkout claimed after the strategy let go of it is
+     * left to that checkout: its last checkin gives it back to the strategy, which discards it then.
+     *
+     * @return whether the caller may close the entry's connection now
+     */
+    boolean discarding() {
+        return holders == null || holders.state.compareAndSet(Holders.IDLE, Holders.DISCARDED);
+    }
+
     /** Remembers a property's value before the holder first changes it on this driver connection. */
     void beforeChange(int property, Connection driver) throws SQLException {
         if ((known & property) != 0) {
@@ -274,11 +305,32 @@ final class Entry implements PoolEntry {
         dirty = 0;
     }
 
-    /** The holders of a shared entry. Guarded by {@link #lock}. */
+    /** The holders of a shared entry. {@link #count} is guarded by {@link #lock}. */
     static final class Holders {
 
+        static final int IDLE = 0;
+        static final int HELD = 1;
+        static final int DISCARDED = 2;
+
         final ReentrantLock lock = new ReentrantLock();
+        /**
+         * Whether a checkout holds the entry or the pool discarded it. Atomic rather than guarded, as discard takes no
+         * lock: a strategy discards entries while the engine holds another entry's lock.
+         */
+        final AtomicInteger state = new AtomicInteger(IDLE);
         /** Checkouts holding the entry now: the first is the one whose checkin will reset it. */
         int count;
+        /** One per holder's handle, so that a handle collected without close() still counts its holder out. */
+        final List<LeakDetector.Checkout> tracked = new ArrayList<>(1);
+
+        /** Stops tracking a holder whose handle gives the entry back itself. */
+        void untrack(ConnectionHandle handle) {
+            for (Iterator<LeakDetector.Checkout> it = tracked.iterator(); it.hasNext(); ) {
+                if (it.next().refersTo(handle)) {
+                    it.remove();
+                    return;
+                }
+            }
+        }
     }
 }

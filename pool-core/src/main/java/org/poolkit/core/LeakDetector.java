@@ -40,6 +40,15 @@ final class LeakDetector {
         return checkout;
     }
 
+    /**
+     * Starts tracking one holder of a shared entry, whose handle may be collected while others still hold the entry;
+     * the entry's own checkout, from {@link #track}, times the threshold report.
+     */
+    Checkout trackHolder(ConnectionHandle handle, Entry entry) {
+        return thresholdNanos == 0 ? new Checkout(handle, collected, entry) : new HolderCheckout(handle, collected,
+                entry);
+    }
+
     /** Stops tracking a checkout that ended; says so if it had been reported as a leak. */
     void end(Checkout ended) {
         if (!(ended instanceof TimedCheckout)) {
@@ -57,14 +66,22 @@ final class LeakDetector {
     void reclaim() {
         for (Reference<? extends ConnectionHandle> ref = collected.poll(); ref != null; ref = collected.poll()) {
             Checkout checkout = (Checkout) ref;
-            if (checkout.entry.checkout() == checkout) {
-                Engine.LOG.warn("Pool '{}': a connection was garbage collected without close(); the pool took it "
-                        + "back{}", engine.name(), checkout.stack() == null
-                        ? ". Set leak.detection.threshold to record where connections are checked out." : ".",
-                        checkout.stack());
+            if (checkout.entry.holders != null) {
+                if (engine.checkinLeakedHolder(checkout)) {
+                    warnLeaked(checkout);
+                }
+            } else if (checkout.entry.checkout() == checkout) {
+                warnLeaked(checkout);
                 engine.checkinLeaked(checkout.entry);
             }
         }
+    }
+
+    private void warnLeaked(Checkout checkout) {
+        Engine.LOG.warn("Pool '{}': a connection was garbage collected without close(); the pool took it back{}",
+                engine.name(), checkout.stack() == null
+                ? ". Set leak.detection.threshold to record where connections are checked out." : ".",
+                checkout.stack());
     }
 
     private void reportHeld(TimedCheckout checkout) {
@@ -116,6 +133,21 @@ final class LeakDetector {
         @Override
         boolean reported() {
             return reported;
+        }
+    }
+
+    /** A holder of a shared entry, with where it was checked out. */
+    private static final class HolderCheckout extends Checkout {
+
+        final Throwable stack = new Throwable("checked out here");
+
+        HolderCheckout(ConnectionHandle handle, ReferenceQueue<ConnectionHandle> queue, Entry entry) {
+            super(handle, queue, entry);
+        }
+
+        @Override
+        Throwable stack() {
+            return stack;
         }
     }
 

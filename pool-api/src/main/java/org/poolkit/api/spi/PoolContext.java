@@ -44,7 +44,9 @@ public interface PoolContext {
 
     /**
      * Closes the entry's connection, if any (firing {@code close}), and forgets the entry. The strategy must
-     * not hand it out again.
+     * not hand it out again. A shared entry that a checkout took after the strategy chose to discard it (a checkout
+     * racing {@link PoolStrategy#dispose()}) is left to its holders: it comes back through
+     * {@link PoolStrategy#checkin} when the last of them returns it, and the strategy discards it then.
      *
      * @param entry an entry that is not checked out
      */

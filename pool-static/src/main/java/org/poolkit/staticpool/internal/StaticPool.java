@@ -4,6 +4,7 @@ import java.sql.SQLException;
 import java.util.concurrent.locks.ReentrantLock;
 
 import org.poolkit.api.PoolEntry;
+import org.poolkit.api.PoolSettings;
 import org.poolkit.api.PoolStatus;
 import org.poolkit.api.spi.PoolContext;
 import org.poolkit.api.spi.PoolStrategy;
@@ -30,13 +31,14 @@ import org.poolkit.api.spi.PoolStrategy;
  * <p>What it does not support, and why: {@code pool.size}, {@code max.overflow}, {@code timeout} and
  * {@code use.lifo} (there is one connection and nobody waits for it). There is no isolation between holders: they
  * share one transaction, and a JDBC driver serialises or interleaves their calls as it does for any connection used
- * from several threads. A handle that is garbage collected without {@code close()} is not taken back, since it cannot
- * be told apart from its co-holders' use ({@code leak.detection.threshold} still reports the connection held);
+ * from several threads. A handle that is garbage collected without {@code close()} counts its holder out, like a
+ * {@code close()}; when it was the last holder the connection is reset and checked in as a leaked one.
  * {@code detach()} works only for a sole holder. Not for a server database shared by a busy application: use
  * {@code queue}.
  *
  * <p>Thread-safe. The first checkout opens the connection under a lock, so that concurrent first checkouts open one
- * connection, not several; later checkouts take no lock here.
+ * connection, not several; later checkouts take no lock here. The last holder's checkin and {@link #dispose()} agree
+ * under that lock on which entry is the pool's.
  */
 final class StaticPool implements PoolStrategy {
 
@@ -67,7 +69,15 @@ final class StaticPool implements PoolStrategy {
 
     @Override
     public void checkin(PoolEntry entry) {
-        if (entry != shared) {
+        boolean kept;
+        // Under the lock, so that dispose() cannot make it the pool's connection again after this decision.
+        connecting.lock();
+        try {
+            kept = entry == shared;
+        } finally {
+            connecting.unlock();
+        }
+        if (!kept) {
             // dispose() let go of it while a checkout was taking it: it is nobody's now.
             context.discard(entry);
         }
@@ -87,6 +97,16 @@ final class StaticPool implements PoolStrategy {
             connecting.unlock();
         }
         context.discard(idle);
+        connecting.lock();
+        try {
+            if (shared == null && idle.isCheckedOut()) {
+                // A checkout took it between the check above and the discard, which left it to its holders: it stays
+                // the pool's one connection rather than the next checkout opening a second beside it.
+                shared = idle;
+            }
+        } finally {
+            connecting.unlock();
+        }
     }
 
     @Override
@@ -96,5 +116,11 @@ final class StaticPool implements PoolStrategy {
         int in = entry != null && out == 0 ? 1 : 0;
         return new PoolStatus(context.poolName(), StaticPoolProvider.NAME, 1, in, out, 0, 0,
                 context.openConnections(), "StaticPool");
+    }
+
+    /** Reads no setting of its own: every change is the engine's, so it takes any in place. */
+    @Override
+    public boolean reconfigure(PoolSettings settings) {
+        return true;
     }
 }

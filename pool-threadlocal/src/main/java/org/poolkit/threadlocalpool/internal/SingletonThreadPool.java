@@ -12,6 +12,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 
 import org.poolkit.api.PoolEntry;
+import org.poolkit.api.PoolSettings;
 import org.poolkit.api.PoolStatus;
 import org.poolkit.api.spi.PoolContext;
 import org.poolkit.api.spi.PoolStrategy;
@@ -37,8 +38,8 @@ import org.poolkit.api.spi.PoolStrategy;
  *
  * <p>What it does not support, and why: {@code max.overflow}, {@code timeout} and {@code use.lifo} (a thread never
  * waits for another's connection). A nested checkout gets no {@code checkout} event, pre-ping or recycle, which would
- * act on the connection its outer holder is using. A handle garbage collected without {@code close()} is not taken
- * back, so its thread's connection stays checked out ({@code leak.detection.threshold} reports it).
+ * act on the connection its outer holder is using. A handle garbage collected without {@code close()} counts its
+ * checkout out, like a {@code close()}: when it was the outermost one left, the connection is reset and checked in.
  * {@code pool.size} 0 keeps a connection for every thread, without limit.
  *
  * <p>Thread-safe. The kept connections are tracked under a lock that is never held while a connection opens or
@@ -47,7 +48,8 @@ import org.poolkit.api.spi.PoolStrategy;
 final class SingletonThreadPool implements PoolStrategy {
 
     private final PoolContext context;
-    private final int size;
+    // Guarded by lock for the surplus count; volatile for status().
+    private volatile int size;
     private final ThreadLocal<PoolEntry> threadEntry = new ThreadLocal<>();
     private final ReentrantLock lock = new ReentrantLock();
     // Guarded by lock. The entries kept for platform threads, least recently checked in first; true while out.
@@ -123,6 +125,24 @@ final class SingletonThreadPool implements PoolStrategy {
             context.discard(entry);
         }
         surplus.forEach(context::discard);
+    }
+
+    /**
+     * Takes a new {@code pool.size} in place: idle connections beyond it, least recently checked in first, close now;
+     * connections out close as they come back while more are kept than the new size.
+     */
+    @Override
+    public boolean reconfigure(PoolSettings settings) {
+        List<PoolEntry> surplus;
+        lock.lock();
+        try {
+            size = settings.poolSize();
+            surplus = takeSurplus();
+        } finally {
+            lock.unlock();
+        }
+        surplus.forEach(context::discard);
+        return true;
     }
 
     /** Removes idle entries, least recently checked in first, while more are kept than pool.size. Holds lock. */
