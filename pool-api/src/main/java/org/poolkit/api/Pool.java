@@ -20,7 +20,7 @@ public interface Pool {
     /** @return the strategy's name: {@code queue}, {@code null}, {@code static}, {@code threadlocal}, ... */
     String strategy();
 
-    /** @return the settings the pool was made with */
+    /** @return the settings the pool works by now: those it was made with, or newer ones it took in place */
     PoolSettings settings();
 
     /**

@@ -6,6 +6,7 @@ import java.sql.SQLNonTransientConnectionException;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;
 
 import org.poolkit.api.ConnectionCreator;
@@ -55,16 +56,18 @@ final class Engine implements Pool {
 
     private final PoolStrategyProvider provider;
     private final ConnectionCreator creator;
-    private final PoolSettings settings;
     private final LongSupplier clock;
     private final Listeners listeners;
     private final Connector connector;
-    private final Reset reset;
     private final LeakDetector leaks;
     private final PoolStrategy strategy;
 
-    private final boolean prePing;
-    private final long recycleNanos;
+    // Live settings: reconfigure() replaces them while checkouts run.
+    private volatile PoolSettings settings;
+    private volatile Reset reset;
+    private volatile boolean prePing;
+    private volatile long recycleNanos;
+    private final ReentrantLock reconfiguring = new ReentrantLock();
 
     // Every entry the strategy holds or has handed out. A checked-out entry is otherwise reachable only from its
     // handle, and a leaked handle must not take its entry, and the leak tracker, down with it.
@@ -84,7 +87,7 @@ final class Engine implements Pool {
         this.reset = new Reset(settings.name(), settings.resetOnReturn(), listeners);
         this.leaks = new LeakDetector(this, settings.leakDetectionThreshold().toNanos());
         this.prePing = settings.prePing();
-        this.recycleNanos = settings.recycles() ? settings.recycle().toNanos() : -1;
+        this.recycleNanos = recycleNanos(settings);
         this.strategy = provider.create(new Context());
     }
 
@@ -208,6 +211,51 @@ final class Engine implements Pool {
         LOG.info("Pool '{}' disposed its idle connections; {}", name(), strategy.status());
     }
 
+    /**
+     * Takes new settings in place, if the strategy can: {@code pool.size}, {@code max.overflow}, {@code timeout},
+     * {@code use.lifo} as the strategy allows, and {@code recycle}, {@code pre.ping}, {@code reset.on.return} always.
+     * Connections out now are reset by the new style when they come back. A change of name or of
+     * {@code leak.detection.threshold} needs a new pool.
+     *
+     * @param next the new settings
+     * @return false when the pool cannot work by them in place; it is then unchanged
+     */
+    boolean reconfigure(PoolSettings next) {
+        reconfiguring.lock();
+        try {
+            PoolSettings current = settings;
+            if (next.equals(current)) {
+                return true;
+            }
+            if (!next.name().equals(current.name())
+                    || !next.leakDetectionThreshold().equals(current.leakDetectionThreshold())
+                    || !strategy.reconfigure(next)) {
+                return false;
+            }
+            settings = next;
+            reset = new Reset(next.name(), next.resetOnReturn(), listeners);
+            prePing = next.prePing();
+            recycleNanos = recycleNanos(next);
+            LOG.info("Pool '{}' ({}) took new settings in place; {}", name(), strategy(), strategy.status());
+            return true;
+        } finally {
+            reconfiguring.unlock();
+        }
+    }
+
+    /**
+     * Ends the pool's service after a swap: checkouts waiting at the strategy's limits fail at once (the swapping data
+     * source sends them to the new pool), and idle connections are closed as by {@link #dispose()}.
+     */
+    void retire() {
+        strategy.retire();
+        dispose();
+    }
+
+    private static long recycleNanos(PoolSettings settings) {
+        return settings.recycles() ? settings.recycle().toNanos() : -1;
+    }
+
     @Override
     public Pool recreate() {
         Engine copy = new Engine(provider, creator, settings, clock);
@@ -316,7 +364,8 @@ final class Engine implements Pool {
         try {
             valid = driver.isValid(pingTimeoutSeconds());
         } catch (SQLException e) {
-            throw new DisconnectionException("Pool '" + name() + "': pre-ping failed", true, e);
+            boolean serverWentAway = Disconnects.classify(e) != Disconnects.Verdict.CONNECTION;
+            throw new DisconnectionException("Pool '" + name() + "': pre-ping failed", serverWentAway, e);
         }
         if (!valid) {
             throw new DisconnectionException("Pool '" + name() + "': pre-ping found the connection dead", true, null);
@@ -493,19 +542,25 @@ final class Engine implements Pool {
         connector.closeQuietly(driver);
     }
 
-    /** A driver error said the held connection is dead: replace it and every older one, and take the entry back. */
-    void disconnected(Entry entry, ConnectionHandle handle, SQLException cause) {
+    /**
+     * A driver error said the held connection is dead: replace it, and every older one too when the server went away
+     * ({@link Disconnects}), and take the entry back.
+     */
+    void disconnected(Entry entry, ConnectionHandle handle, SQLException cause, boolean serverWentAway) {
         try {
-            disconnectedDuringCheckout(entry, cause);
+            disconnectedDuringCheckout(entry, cause, serverWentAway);
         } finally {
             checkin(entry, handle);
         }
     }
 
     /** As {@link #disconnected}, but the checkout in progress keeps the entry and deals with it. */
-    void disconnectedDuringCheckout(Entry entry, SQLException cause) {
-        LOG.debug("Pool '{}': {} reported a disconnect (SQLState {})", name(), entry, cause.getSQLState());
-        invalidatePool(entry);
+    void disconnectedDuringCheckout(Entry entry, SQLException cause, boolean serverWentAway) {
+        LOG.debug("Pool '{}': {} reported a disconnect (SQLState {}, error code {}, server went away: {})", name(),
+                entry, cause.getSQLState(), cause.getErrorCode(), serverWentAway);
+        if (serverWentAway) {
+            invalidatePool(entry);
+        }
         entry.invalidate(cause);
     }
 

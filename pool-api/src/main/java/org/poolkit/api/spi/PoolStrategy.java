@@ -4,6 +4,7 @@ import java.sql.SQLException;
 
 import org.osgi.annotation.versioning.ConsumerType;
 import org.poolkit.api.PoolEntry;
+import org.poolkit.api.PoolSettings;
 import org.poolkit.api.PoolStatus;
 
 /**
@@ -41,4 +42,30 @@ public interface PoolStrategy {
 
     /** @return the counts and SQLAlchemy's status line for this strategy */
     PoolStatus status();
+
+    /**
+     * Takes new settings while the pool runs, so that a change of {@code pool.size}, {@code max.overflow},
+     * {@code timeout} or {@code use.lifo} needs no new pool. Checkouts and checkins go on meanwhile; the engine never
+     * calls this twice at once. Entries already checked out stay valid. A strategy that cannot change in place
+     * returns false and stays exactly as it was; the caller then builds a new pool with the new settings.
+     *
+     * <p>The default refuses: a strategy takes settings live only when it says how.
+     *
+     * @param settings the new settings; their {@code name} and {@code leak.detection.threshold} are the pool's
+     *                 current ones
+     * @return whether the strategy now works by {@code settings}
+     */
+    default boolean reconfigure(PoolSettings settings) {
+        return false;
+    }
+
+    /**
+     * The pool has been swapped out for a new one: checkouts waiting for this strategy's limits must stop waiting
+     * and fail (their callers then ask the new pool), and later checkouts must not wait. Entries still out come back
+     * through {@link #checkin} as usual; {@link #dispose()} follows. Never throws.
+     *
+     * <p>The default does nothing, which suits a strategy that never makes a checkout wait.
+     */
+    default void retire() {
+    }
 }

@@ -4,6 +4,7 @@ import java.sql.SQLException;
 import java.util.concurrent.locks.ReentrantLock;
 
 import org.poolkit.api.PoolEntry;
+import org.poolkit.api.PoolSettings;
 import org.poolkit.api.PoolStatus;
 import org.poolkit.api.spi.PoolContext;
 import org.poolkit.api.spi.PoolStrategy;
@@ -107,5 +108,11 @@ final class AssertionPool implements PoolStrategy {
         }
         return new PoolStatus(context.poolName(), AssertionPoolProvider.NAME, 1, kept ? 1 : 0, out ? 1 : 0, 0, 0,
                 context.openConnections(), "AssertionPool");
+    }
+
+    /** Reads no setting of its own: every change is the engine's, so it takes any in place. */
+    @Override
+    public boolean reconfigure(PoolSettings settings) {
+        return true;
     }
 }

@@ -3,6 +3,7 @@ package org.poolkit.nullpool.internal;
 import java.sql.SQLException;
 
 import org.poolkit.api.PoolEntry;
+import org.poolkit.api.PoolSettings;
 import org.poolkit.api.PoolStatus;
 import org.poolkit.api.spi.PoolContext;
 import org.poolkit.api.spi.PoolStrategy;
@@ -48,5 +49,11 @@ final class NullPool implements PoolStrategy {
     public PoolStatus status() {
         int open = context.openConnections();
         return new PoolStatus(context.poolName(), NullPoolProvider.NAME, 0, 0, open, 0, 0, open, "NullPool");
+    }
+
+    /** Reads no setting of its own: every change is the engine's, so it takes any in place. */
+    @Override
+    public boolean reconfigure(PoolSettings settings) {
+        return true;
     }
 }

@@ -28,6 +28,11 @@ import org.poolkit.api.spi.PoolStrategy;
  * pooling at all ({@code null}). {@code pool.size} 0 means no limit at all: every connection is kept and nobody
  * waits.
  *
+ * <p>Every setting it reads can change while it runs ({@link #reconfigure}): a new {@code pool.size} or
+ * {@code use.lifo} moves the idle connections into a new idle structure of the new shape (closing those beyond a
+ * smaller size), a larger limit serves waiters at once, a smaller one closes surplus connections as they come back.
+ * Checkouts already waiting keep the deadline they started with.
+ *
  * <p>Thread-safe.
  */
 final class QueuePool implements PoolStrategy {
@@ -35,25 +40,32 @@ final class QueuePool implements PoolStrategy {
     private static final Duration CENTURY = Duration.ofDays(36_500);
 
     private final PoolContext context;
-    private final int size;
-    private final int maxOverflow;
-    private final Duration timeout;
-    private final long timeoutNanos;
-    private final IdleEntries idle;
     private final Waiters waiters;
-    // SQLAlchemy's overflow: entries that exist or are being opened, minus pool.size.
-    private final AtomicInteger overflow;
+    // Entries that exist or are being opened; SQLAlchemy's overflow is this minus pool.size.
+    private final AtomicInteger opened = new AtomicInteger();
     private final Waiters.Supply supply = this::nextGrant;
+    private volatile Limits limits;
+    private volatile IdleEntries idle;
+
+    /** The settings a queue pool works by, read together. */
+    private record Limits(int size, int maxOverflow, boolean useLifo, Duration timeout, long timeoutNanos) {
+
+        static Limits of(PoolSettings settings) {
+            int size = settings.poolSize();
+            return new Limits(size, size == 0 ? -1 : settings.maxOverflow(), settings.useLifo(), settings.timeout(),
+                    saturatedNanos(settings.timeout()));
+        }
+
+        boolean sameShape(Limits other) {
+            return size == other.size && useLifo == other.useLifo;
+        }
+    }
 
     QueuePool(PoolContext context) {
         PoolSettings settings = context.settings();
         this.context = context;
-        this.size = settings.poolSize();
-        this.maxOverflow = size == 0 ? -1 : settings.maxOverflow();
-        this.timeout = settings.timeout();
-        this.timeoutNanos = saturatedNanos(timeout);
-        this.idle = IdleEntries.of(size, settings.useLifo());
-        this.overflow = new AtomicInteger(-size);
+        this.limits = Limits.of(settings);
+        this.idle = IdleEntries.of(settings.poolSize(), settings.useLifo());
         this.waiters = new Waiters(context::nanoTime);
     }
 
@@ -68,7 +80,7 @@ final class QueuePool implements PoolStrategy {
                 return openInReservedSlot();
             }
         }
-        return await(context.nanoTime());
+        return await(context.nanoTime(), limits.timeoutNanos());
     }
 
     @Override
@@ -76,15 +88,29 @@ final class QueuePool implements PoolStrategy {
         if (waiters.any() && waiters.handOff(entry)) {
             return;
         }
-        if (idle.offer(entry)) {
-            // A checkout may have queued between our look at the waiters and the offer.
-            if (waiters.any()) {
-                waiters.serve(supply);
-            }
-            return;
+        // A checkout may have queued between our look at the waiters and the offer.
+        if (keepIdle(entry) && waiters.any()) {
+            waiters.serve(supply);
         }
-        context.discard(entry);
-        releaseSlot();
+    }
+
+    /**
+     * Puts an entry among the idle ones, or closes it if they are full.
+     *
+     * @return false when it was closed
+     */
+    private boolean keepIdle(PoolEntry entry) {
+        IdleEntries target = idle;
+        if (!target.offer(entry)) {
+            context.discard(entry);
+            releaseSlot();
+            return false;
+        }
+        if (target != idle) {
+            // reconfigure() replaced the structure while we offered, and may have moved its entries before ours came.
+            moveIdle(target);
+        }
+        return true;
     }
 
     @Override
@@ -95,12 +121,51 @@ final class QueuePool implements PoolStrategy {
         });
     }
 
+    /**
+     * Takes every setting of a queue pool in place. A {@code pool.size} beyond {@link IdleEntries#MAX_SIZE} is
+     * refused (false), so that the new pool the caller then builds reports it.
+     */
+    @Override
+    public boolean reconfigure(PoolSettings settings) {
+        if (settings.poolSize() > IdleEntries.MAX_SIZE) {
+            return false;
+        }
+        Limits next = Limits.of(settings);
+        Limits previous = limits;
+        limits = next;
+        if (!next.sameShape(previous)) {
+            IdleEntries old = idle;
+            idle = IdleEntries.of(next.size(), next.useLifo());
+            moveIdle(old);
+        }
+        if (waiters.any()) {
+            waiters.serve(supply);
+        }
+        return true;
+    }
+
+    /** Checkouts waiting at the limit fail at once, and later ones do not wait: a swap replaced this pool. */
+    @Override
+    public void retire() {
+        waiters.retire();
+    }
+
+    /**
+     * Moves the entries of a replaced idle structure into the current one; those it has no room for are closed. Each
+     * move is a {@link #keepIdle}, so an entry moved into a structure that is itself replaced meanwhile moves on.
+     */
+    private void moveIdle(IdleEntries from) {
+        from.drain(this::keepIdle);
+    }
+
     @Override
     public PoolStatus status() {
+        Limits current = limits;
+        int size = current.size();
         int checkedIn = idle.size();
-        int current = overflow.get();
-        int checkedOut = Math.max(0, size - checkedIn + current);
-        int shownOverflow = size == 0 ? 0 : current;
+        int overflow = opened.get() - size;
+        int checkedOut = Math.max(0, size - checkedIn + overflow);
+        int shownOverflow = size == 0 ? 0 : overflow;
         String summary = String.format(Locale.ROOT,
                 "Pool size: %d  Connections in pool: %d Current Overflow: %d Current Checked out connections: %d",
                 size, checkedIn, shownOverflow, checkedOut);
@@ -108,7 +173,7 @@ final class QueuePool implements PoolStrategy {
                 shownOverflow, waiters.count(), context.openConnections(), summary);
     }
 
-    private PoolEntry await(long now) throws SQLException {
+    private PoolEntry await(long now, long timeoutNanos) throws SQLException {
         Object grant;
         try {
             grant = waiters.await(now, timeoutNanos, supply);
@@ -118,6 +183,10 @@ final class QueuePool implements PoolStrategy {
             Thread.currentThread().interrupt();
             throw new SQLTransientConnectionException(
                     "Pool '" + context.poolName() + "': interrupted while waiting for a connection", "08001", e);
+        }
+        if (grant == Waiters.RETIRED) {
+            throw new SQLTransientConnectionException("Pool '" + context.poolName()
+                    + "' was swapped out while this checkout waited; the data source's new pool serves it", "08001");
         }
         return grant == Waiters.CREATE ? openInReservedSlot() : (PoolEntry) grant;
     }
@@ -132,12 +201,14 @@ final class QueuePool implements PoolStrategy {
     }
 
     private boolean reserveSlot() {
-        if (maxOverflow == -1) {
-            overflow.incrementAndGet();
+        Limits current = limits;
+        if (current.maxOverflow() == -1) {
+            opened.incrementAndGet();
             return true;
         }
-        for (int current = overflow.get(); current < maxOverflow; current = overflow.get()) {
-            if (overflow.compareAndSet(current, current + 1)) {
+        long limit = (long) current.size() + current.maxOverflow();
+        for (int count = opened.get(); count < limit; count = opened.get()) {
+            if (opened.compareAndSet(count, count + 1)) {
                 return true;
             }
         }
@@ -145,7 +216,7 @@ final class QueuePool implements PoolStrategy {
     }
 
     private void releaseSlot() {
-        overflow.decrementAndGet();
+        opened.decrementAndGet();
         if (waiters.any()) {
             waiters.serve(supply);
         }
@@ -162,10 +233,12 @@ final class QueuePool implements PoolStrategy {
 
     private PoolTimeoutException timedOut() {
         PoolStatus status = status();
+        Limits current = limits;
         String message = String.format(Locale.ROOT,
                 "QueuePool limit of size %d overflow %d reached, connection timed out, timeout %.2f "
                         + "(pool '%s': %d checked out, %d idle, %d waiting, %d open)",
-                size, status.overflow(), timeout.toNanos() / 1e9, context.poolName(), status.checkedOut(),
+                current.size(), status.overflow(), current.timeout().toNanos() / 1e9, context.poolName(),
+                status.checkedOut(),
                 status.checkedIn(), status.waiting(), status.open());
         return new PoolTimeoutException(message, status);
     }

@@ -18,6 +18,8 @@ final class Waiters {
 
     /** The grant of a reserved slot: the waiter opens a new connection in it. */
     static final Object CREATE = new Object();
+    /** What every waiter gets once the pool is retired: nothing; it fails and its caller asks the new pool. */
+    static final Object RETIRED = new Object();
 
     /** Supplies what a waiter may be granted: an idle entry, {@link #CREATE}, or {@code null} for nothing. */
     interface Supply {
@@ -28,6 +30,8 @@ final class Waiters {
     private final ReentrantLock lock = new ReentrantLock();
     private final ArrayDeque<Waiter> queue = new ArrayDeque<>();
     private volatile int count;
+    // Guarded by lock.
+    private boolean retired;
 
     /**
      * @param clock the pool's clock, which deadlines are measured by; re-read whenever a waiter wakes, so a test
@@ -70,6 +74,20 @@ final class Waiters {
         return true;
     }
 
+    /** Grants {@link #RETIRED} to every waiter, now and from now on. */
+    void retire() {
+        lock.lock();
+        try {
+            retired = true;
+            for (Waiter waiter = queue.pollFirst(); waiter != null; waiter = queue.pollFirst()) {
+                waiter.grant(RETIRED);
+            }
+            count = 0;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Grants waiters, first come first served, what the supply has, until either runs out. */
     void serve(Supply supply) {
         lock.lock();
@@ -95,7 +113,7 @@ final class Waiters {
      *                  without a grant, so that a checkout served by a hand-off reads it once
      * @param timeout   nanoseconds to wait at most
      * @param supply    what may be granted
-     * @return the grant: an entry or {@link #CREATE}
+     * @return the grant: an entry, {@link #CREATE}, or {@link #RETIRED}
      * @throws InterruptedException when interrupted while waiting; nothing was granted
      * @throws TimedOut when the deadline passed; nothing was granted
      */
@@ -105,6 +123,9 @@ final class Waiters {
         Waiter waiter = new Waiter(Thread.currentThread());
         lock.lock();
         try {
+            if (retired) {
+                return RETIRED;
+            }
             queue.addLast(waiter);
             count = queue.size();
         } finally {

@@ -4,6 +4,7 @@ import java.sql.SQLException;
 import java.util.concurrent.locks.ReentrantLock;
 
 import org.poolkit.api.PoolEntry;
+import org.poolkit.api.PoolSettings;
 import org.poolkit.api.PoolStatus;
 import org.poolkit.api.spi.PoolContext;
 import org.poolkit.api.spi.PoolStrategy;
@@ -115,5 +116,11 @@ final class StaticPool implements PoolStrategy {
         int in = entry != null && out == 0 ? 1 : 0;
         return new PoolStatus(context.poolName(), StaticPoolProvider.NAME, 1, in, out, 0, 0,
                 context.openConnections(), "StaticPool");
+    }
+
+    /** Reads no setting of its own: every change is the engine's, so it takes any in place. */
+    @Override
+    public boolean reconfigure(PoolSettings settings) {
+        return true;
     }
 }

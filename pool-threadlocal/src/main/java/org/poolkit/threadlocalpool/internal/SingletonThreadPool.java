@@ -12,6 +12,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 
 import org.poolkit.api.PoolEntry;
+import org.poolkit.api.PoolSettings;
 import org.poolkit.api.PoolStatus;
 import org.poolkit.api.spi.PoolContext;
 import org.poolkit.api.spi.PoolStrategy;
@@ -47,7 +48,8 @@ import org.poolkit.api.spi.PoolStrategy;
 final class SingletonThreadPool implements PoolStrategy {
 
     private final PoolContext context;
-    private final int size;
+    // Guarded by lock for the surplus count; volatile for status().
+    private volatile int size;
     private final ThreadLocal<PoolEntry> threadEntry = new ThreadLocal<>();
     private final ReentrantLock lock = new ReentrantLock();
     // Guarded by lock. The entries kept for platform threads, least recently checked in first; true while out.
@@ -123,6 +125,24 @@ final class SingletonThreadPool implements PoolStrategy {
             context.discard(entry);
         }
         surplus.forEach(context::discard);
+    }
+
+    /**
+     * Takes a new {@code pool.size} in place: idle connections beyond it, least recently checked in first, close now;
+     * connections out close as they come back while more are kept than the new size.
+     */
+    @Override
+    public boolean reconfigure(PoolSettings settings) {
+        List<PoolEntry> surplus;
+        lock.lock();
+        try {
+            size = settings.poolSize();
+            surplus = takeSurplus();
+        } finally {
+            lock.unlock();
+        }
+        surplus.forEach(context::discard);
+        return true;
     }
 
     /** Removes idle entries, least recently checked in first, while more are kept than pool.size. Holds lock. */

@@ -1,0 +1,286 @@
+package org.poolkit.itests;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.fail;
+import static org.ops4j.pax.exam.CoreOptions.bundle;
+import static org.ops4j.pax.exam.CoreOptions.junitBundles;
+import static org.ops4j.pax.exam.CoreOptions.mavenBundle;
+import static org.ops4j.pax.exam.CoreOptions.options;
+import static org.ops4j.pax.exam.CoreOptions.systemProperty;
+
+import java.io.File;
+import java.io.IOException;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Collection;
+import java.util.Dictionary;
+import java.util.Hashtable;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+import javax.inject.Inject;
+import javax.sql.DataSource;
+
+import org.ops4j.pax.exam.Configuration;
+import org.ops4j.pax.exam.Option;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.framework.ServiceReference;
+import org.osgi.framework.ServiceRegistration;
+import org.osgi.service.cm.ConfigurationAdmin;
+import org.poolkit.api.Pool;
+import org.poolkit.api.PoolEntry;
+import org.poolkit.api.PoolEvents;
+
+/**
+ * What every integration test shares: the framework's bundles, data sources made through Configuration Admin, and
+ * bounded waits for what happens asynchronously (Configuration Admin and SCR deliver configurations on their own
+ * threads).
+ */
+public abstract class PoolkitTestSupport {
+
+    /** The factory PID of poolkit data sources. */
+    static final String PID = "org.poolkit.datasource";
+    /** How long a test waits for the framework before it declares a hang. */
+    static final long BOUND_MILLIS = 10_000;
+
+    @Inject
+    protected BundleContext context;
+
+    @Inject
+    protected ConfigurationAdmin configAdmin;
+
+    /** @return Felix SCR, ConfigAdmin, Metatype, Derby with its DataSourceFactory, and this reactor's bundles */
+    @Configuration
+    public Option[] config() {
+        LoggedErrors.startCollecting();
+        return options(
+                systemProperty("org.ops4j.pax.logging.DefaultServiceLog.level").value("WARN"),
+                mavenBundle("org.osgi", "org.osgi.service.component").versionAsInProject(),
+                mavenBundle("org.osgi", "org.osgi.util.function").versionAsInProject(),
+                mavenBundle("org.osgi", "org.osgi.util.promise").versionAsInProject(),
+                mavenBundle("org.apache.felix", "org.apache.felix.scr").versionAsInProject(),
+                mavenBundle("org.apache.felix", "org.apache.felix.configadmin").versionAsInProject(),
+                mavenBundle("org.apache.felix", "org.apache.felix.metatype").versionAsInProject(),
+                mavenBundle("org.osgi", "org.osgi.service.jdbc").versionAsInProject(),
+                mavenBundle("org.apache.derby", "derby").versionAsInProject(),
+                mavenBundle("org.ops4j.pax.jdbc", "pax-jdbc-derby").versionAsInProject(),
+                reactorBundle("api"),
+                reactorBundle("core"),
+                reactorBundle("queue"),
+                reactorBundle("null"),
+                reactorBundle("static"),
+                reactorBundle("threadlocal"),
+                reactorBundle("assertion"),
+                reactorBundle("datasource"),
+                junitBundles());
+    }
+
+    /** A bundle built by this reactor, from its target/ jar (never from the local repository, G8). */
+    private static Option reactorBundle(String module) {
+        String path = System.getProperty("poolkit.bundle." + module);
+        if (path == null || !new File(path).isFile()) {
+            throw new IllegalStateException("poolkit.bundle." + module + " names no jar: " + path
+                    + "; run the build from the reactor root");
+        }
+        return bundle(new File(path).toURI().toString());
+    }
+
+    // ---- data sources through Configuration Admin
+
+    /** @return data source properties for an in-memory Derby database of that name, with the queue strategy */
+    static Hashtable<String, Object> derby(String name) {
+        Hashtable<String, Object> properties = new Hashtable<>();
+        properties.put("dataSourceName", name);
+        properties.put("osgi.jdbc.driver.name", "derby");
+        properties.put("url", "jdbc:derby:memory:" + name + ";create=true");
+        properties.put("user", "app");
+        properties.put("password", "not-a-real-secret");
+        return properties;
+    }
+
+    /** Creates a factory configuration; {@code "?"} binds it to any bundle, so SCR gives it to ours (G4). */
+    org.osgi.service.cm.Configuration create(Dictionary<String, Object> properties) throws IOException {
+        org.osgi.service.cm.Configuration configuration = configAdmin.createFactoryConfiguration(PID, "?");
+        configuration.update(properties);
+        return configuration;
+    }
+
+    /** @return the registered data source of that name; fails if none appears within the bound */
+    ServiceReference<DataSource> awaitDataSource(String name) {
+        await(() -> dataSourceRef(name) != null, "data source '" + name + "' to be registered");
+        return dataSourceRef(name);
+    }
+
+    void awaitNoDataSource(String name) {
+        await(() -> dataSourceRef(name) == null, "data source '" + name + "' to be unregistered");
+    }
+
+    ServiceReference<DataSource> dataSourceRef(String name) {
+        try {
+            Collection<ServiceReference<DataSource>> refs = context.getServiceReferences(DataSource.class,
+                    "(dataSourceName=" + name + ")");
+            if (refs.size() > 1) {
+                fail("one configuration made " + refs.size() + " data sources named " + name);
+            }
+            return refs.isEmpty() ? null : refs.iterator().next();
+        } catch (InvalidSyntaxException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    static long serviceId(ServiceReference<?> ref) {
+        return (Long) ref.getProperty("service.id");
+    }
+
+    /** @return the pool serving the data source now */
+    static Pool pool(DataSource dataSource) throws SQLException {
+        return dataSource.unwrap(Pool.class);
+    }
+
+    /** Runs one small transaction: the table gets a row, committed. */
+    static void transaction(DataSource dataSource, String table) throws SQLException {
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            try (Statement statement = connection.createStatement()) {
+                statement.executeUpdate("INSERT INTO " + table + " (n) VALUES (1)");
+            }
+            connection.commit();
+        }
+    }
+
+    static void createTable(DataSource dataSource, String table) throws SQLException {
+        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
+            statement.executeUpdate("CREATE TABLE " + table + " (n INT)");
+        }
+    }
+
+    static int count(Connection connection, String table) throws SQLException {
+        try (Statement statement = connection.createStatement();
+                java.sql.ResultSet rows = statement.executeQuery("SELECT COUNT(*) FROM " + table)) {
+            rows.next();
+            return rows.getInt(1);
+        }
+    }
+
+    // ---- counting physical connections: below the pool, and through the whiteboard
+
+    /**
+     * Registers a {@link CountingDriverFactory} over Derby's; a data source configured with
+     * {@code osgi.jdbc.driver.name=}{@value CountingDriverFactory#NAME} opens its connections through it.
+     */
+    CountingDriverFactory registerCountingDriver() throws InvalidSyntaxException {
+        await(() -> derbyFactory() != null, "Derby's DataSourceFactory");
+        CountingDriverFactory counting = new CountingDriverFactory(context.getService(derbyFactory()));
+        Hashtable<String, Object> properties = new Hashtable<>();
+        properties.put(org.osgi.service.jdbc.DataSourceFactory.OSGI_JDBC_DRIVER_NAME, CountingDriverFactory.NAME);
+        context.registerService(org.osgi.service.jdbc.DataSourceFactory.class, counting, properties);
+        return counting;
+    }
+
+    private ServiceReference<org.osgi.service.jdbc.DataSourceFactory> derbyFactory() {
+        try {
+            Collection<ServiceReference<org.osgi.service.jdbc.DataSourceFactory>> refs = context.getServiceReferences(
+                    org.osgi.service.jdbc.DataSourceFactory.class, "(osgi.jdbc.driver.name=derby)");
+            return refs.isEmpty() ? null : refs.iterator().next();
+        } catch (InvalidSyntaxException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /** A whiteboard {@link PoolEvents} service that counts the driver connections its pools open and close. */
+    static final class ConnectionCounter implements PoolEvents {
+
+        final AtomicInteger connects = new AtomicInteger();
+        final AtomicInteger closes = new AtomicInteger();
+
+        @Override
+        public void connect(Connection connection, PoolEntry entry) {
+            connects.incrementAndGet();
+        }
+
+        @Override
+        public void close(Connection connection, PoolEntry entry) {
+            closes.incrementAndGet();
+        }
+
+        @Override
+        public void detach(Connection connection, PoolEntry entry) {
+            closes.incrementAndGet();
+        }
+
+        int open() {
+            return connects.get() - closes.get();
+        }
+    }
+
+    /** Registers a counter that hears the pools of the named data source. */
+    ServiceRegistration<PoolEvents> registerCounter(ConnectionCounter counter, String poolName) {
+        Hashtable<String, Object> properties = new Hashtable<>();
+        properties.put("pool.name", poolName);
+        return context.registerService(PoolEvents.class, counter, properties);
+    }
+
+    /** @return the strategies installed in the framework now */
+    java.util.Set<String> installedStrategies() throws InvalidSyntaxException {
+        java.util.Set<String> names = new java.util.TreeSet<>();
+        for (ServiceReference<org.poolkit.api.spi.PoolStrategyProvider> ref : context.getServiceReferences(
+                org.poolkit.api.spi.PoolStrategyProvider.class, null)) {
+            names.add((String) ref.getProperty("pool.strategy"));
+        }
+        return names;
+    }
+
+    /** Records every registration and unregistration of the named data source's service. */
+    static final class RegistrationEvents implements org.osgi.framework.ServiceListener {
+
+        final java.util.List<Integer> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        @Override
+        public void serviceChanged(org.osgi.framework.ServiceEvent event) {
+            if (event.getType() != org.osgi.framework.ServiceEvent.MODIFIED) {
+                events.add(event.getType());
+            }
+        }
+    }
+
+    RegistrationEvents listenForRegistrations(String name) throws InvalidSyntaxException {
+        RegistrationEvents listener = new RegistrationEvents();
+        context.addServiceListener(listener, "(&(objectClass=javax.sql.DataSource)(dataSourceName=" + name + "))");
+        return listener;
+    }
+
+    /** @return the error lines logged since this class's framework started */
+    static java.util.List<String> loggedErrors() {
+        java.util.List<String> lines = LoggedErrors.lines();
+        if (lines == null) {
+            throw new AssertionError("logged errors are not being collected");
+        }
+        return java.util.List.copyOf(lines);
+    }
+
+    // ---- bounded waits
+
+    static void await(BooleanSupplier condition, String what) {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(BOUND_MILLIS);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() - deadline > 0) {
+                fail("gave up after " + BOUND_MILLIS + " ms waiting for " + what);
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+        }
+    }
+
+    /** For after an asynchronous step: the data source is unregistered a moment before its pool is disposed. */
+    static void awaitOpen(int expected, ConnectionCounter counter, String what) {
+        await(() -> counter.open() == expected, what + ": " + expected + " open");
+        assertOpen(expected, counter, what);
+    }
+
+    static void assertOpen(int expected, ConnectionCounter counter, String what) {
+        assertEquals(what + " (opened " + counter.connects + ", closed " + counter.closes + ")", expected,
+                counter.open());
+    }
+}

@@ -1,0 +1,221 @@
+package org.poolkit.queuepool.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.poolkit.queuepool.internal.QueuePoolFixture.awaitWaiting;
+import static org.poolkit.queuepool.internal.QueuePoolFixture.checkout;
+import static org.poolkit.queuepool.internal.QueuePoolFixture.closeAll;
+import static org.poolkit.queuepool.internal.QueuePoolFixture.counts;
+import static org.poolkit.queuepool.internal.QueuePoolFixture.queuePool;
+import static org.poolkit.queuepool.internal.QueuePoolFixture.settings;
+import static org.poolkit.queuepool.internal.QueuePoolFixture.stub;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.junit.jupiter.api.Test;
+import org.poolkit.api.Pool;
+import org.poolkit.api.PoolSettings;
+import org.poolkit.api.PoolTimeoutException;
+import org.poolkit.api.ProxiedConnection;
+import org.poolkit.api.ResetStyle;
+import org.poolkit.core.SwappableDataSource;
+import org.poolkit.queuepool.internal.QueuePoolFixture.Worker;
+import org.poolkit.testkit.StubConnection;
+import org.poolkit.testkit.StubDriver;
+
+/** Live settings: a queue pool takes pool.size, max.overflow, timeout, use.lifo and the engine's settings in place. */
+class QueuePoolReconfigureTest {
+
+    /** The largest pool.size + max.overflow the contention test configures. */
+    private static final int MOST = 7 + 3;
+
+    private final StubDriver driver = new StubDriver();
+
+    private SwappableDataSource dataSource(PoolSettings settings) {
+        return new SwappableDataSource("live", queuePool(driver, settings));
+    }
+
+    @Test
+    void aLargerPoolSizeServesAWaiterAtOnceInTheSamePool() throws SQLException {
+        SwappableDataSource source = dataSource(settings(2, 0));
+        Pool pool = source.pool();
+        List<ProxiedConnection> held = checkout(pool, 2);
+        Worker<Integer> waiter = Worker.checkoutAndReturn("waiter", pool);
+        awaitWaiting(pool, 1);
+
+        assertTrue(source.reconfigure(settings(3, 0)));
+
+        assertTrue(waiter.join() > 0, "the waiter got a connection");
+        assertSame(pool, source.pool(), "no new pool");
+        closeAll(held);
+        assertEquals(counts(3, 3, 0, 0), counts(pool));
+        assertEquals(3, driver.open());
+    }
+
+    @Test
+    void aSmallerPoolSizeClosesIdleConnectionsBeyondItAndReturnsBeyondIt() throws SQLException {
+        SwappableDataSource source = dataSource(settings(4, 0));
+        Pool pool = source.pool();
+        closeAll(checkout(pool, 4));
+        List<ProxiedConnection> held = checkout(pool, 3);
+
+        assertTrue(source.reconfigure(settings(2, 0)));
+        assertEquals(4, driver.open(), "the one idle connection fits the new size; three are out");
+        closeAll(held);
+
+        assertEquals(counts(2, 2, 0, 0), counts(pool));
+        assertEquals(2, driver.open(), "the connections beyond pool.size were closed when they came back");
+        assertEquals(2, pool.status().open());
+    }
+
+    @Test
+    void aZeroTimeoutAppliesToTheNextCheckout() throws SQLException {
+        SwappableDataSource source = dataSource(settings(1, 0));
+        Pool pool = source.pool();
+        ProxiedConnection held = pool.checkout();
+
+        assertTrue(source.reconfigure(settings(1, 0).withTimeout(Duration.ZERO)));
+
+        PoolTimeoutException timedOut = assertThrows(PoolTimeoutException.class, pool::checkout);
+        assertTrue(timedOut.getMessage().contains("timeout 0.00"), timedOut.getMessage());
+        held.close();
+    }
+
+    @Test
+    void switchingToLifoKeepsTheIdleConnectionsAndHandsOutTheNewestFirst() throws SQLException {
+        SwappableDataSource source = dataSource(settings(3, 0));
+        Pool pool = source.pool();
+        List<ProxiedConnection> held = checkout(pool, 3);
+        List<Integer> returnOrder = new ArrayList<>();
+        for (ProxiedConnection connection : held) {
+            returnOrder.add(stub(connection).id());
+            connection.close();
+        }
+
+        assertTrue(source.reconfigure(settings(3, 0).withUseLifo(true)));
+
+        assertEquals(3, pool.status().checkedIn());
+        assertEquals(3, driver.opened(), "no connection was opened or closed");
+        try (Connection first = pool.checkout()) {
+            assertEquals(returnOrder.get(2), stub(first).id(), "last in, first out");
+        }
+    }
+
+    @Test
+    void resetStyleAndPrePingChangeInPlace() throws SQLException {
+        SwappableDataSource source = dataSource(settings(1, 0));
+        Pool pool = source.pool();
+        StubConnection driverConnection;
+        try (Connection connection = pool.checkout()) {
+            driverConnection = stub(connection);
+        }
+
+        assertTrue(source.reconfigure(settings(1, 0).withResetOnReturn(ResetStyle.COMMIT).withPrePing(true)));
+
+        try (Connection connection = pool.checkout()) {
+            assertEquals(1, driverConnection.isValidCalls(), "pre-ping is on");
+            connection.setAutoCommit(false);
+            try (Statement statement = connection.createStatement()) {
+                statement.execute("UPDATE t SET x = 1");
+            }
+        }
+        assertEquals(1, driverConnection.commits(), "reset.on.return is commit");
+        assertEquals(0, driverConnection.rollbacks());
+        assertEquals(PoolSettings.defaults().withName("queue-test").withPoolSize(1).withMaxOverflow(0)
+                .withTimeout(QueuePoolFixture.LONG_TIMEOUT).withResetOnReturn(ResetStyle.COMMIT).withPrePing(true),
+                pool.settings());
+    }
+
+    @Test
+    void aCheckoutWaitingAtTheOldPoolsLimitIsServedByTheNewPoolAtOnce() throws SQLException {
+        SwappableDataSource source = dataSource(settings(1, 0));
+        Pool old = source.pool();
+        Connection held = source.getConnection();
+        Worker<Connection> waiting = Worker.start("waiting", source::getConnection);
+        awaitWaiting(old, 1);
+
+        StubDriver newDriver = new StubDriver();
+        source.swap(queuePool(newDriver, settings(1, 0)));
+
+        try (Connection served = waiting.join()) {
+            assertSame(newDriver, stub(served).driver(), "served by the new pool, long before the old one's timeout");
+        }
+        StubConnection oldPhysical = stub(held);
+        held.close();
+        assertTrue(oldPhysical.isPhysicallyClosed(), "returned to the swapped-out pool: closed");
+        assertEquals(0, driver.open());
+        assertEquals(0, old.status().waiting());
+    }
+
+    @Test
+    void aNewNameOrLeakThresholdNeedsANewPool() {
+        SwappableDataSource source = dataSource(settings(1, 0));
+        PoolSettings before = source.pool().settings();
+
+        assertFalse(source.reconfigure(before.withName("other")));
+        assertFalse(source.reconfigure(before.withLeakDetectionThreshold(Duration.ofSeconds(5))));
+        assertFalse(source.reconfigure(before.withPoolSize(IdleEntries.MAX_SIZE + 1)));
+
+        assertSame(before, source.pool().settings(), "a refused change leaves the pool as it was");
+    }
+
+    /**
+     * Eight threads check out and in while pool.size, max.overflow and use.lifo change under them: nobody fails,
+     * no connection is handed to two holders, the limits hold, and at the end the pool's accounting is the driver's.
+     */
+    @Test
+    void settingsChangeUnderContentionWithoutLosingAConnection() throws Exception {
+        PoolSettings first = settings(4, 2);
+        SwappableDataSource source = dataSource(first);
+        Pool pool = source.pool();
+        Set<StubConnection> inUse = ConcurrentHashMap.newKeySet();
+        AtomicBoolean stop = new AtomicBoolean();
+        CountDownLatch started = new CountDownLatch(8);
+        List<Worker<Integer>> workers = new ArrayList<>();
+        for (int t = 0; t < 8; t++) {
+            workers.add(Worker.start("worker-" + t, () -> {
+                started.countDown();
+                int checkouts = 0;
+                while (!stop.get()) {
+                    try (Connection connection = source.getConnection()) {
+                        StubConnection physical = stub(connection);
+                        assertTrue(inUse.add(physical), "one connection handed to two holders");
+                        assertTrue(driver.open() <= MOST, "more connections open than the largest limit");
+                        inUse.remove(physical);
+                    }
+                    checkouts++;
+                }
+                return checkouts;
+            }));
+        }
+        started.await();
+        PoolSettings last = first;
+        for (int round = 0; round < 200; round++) {
+            last = first.withPoolSize(1 + round % 7).withMaxOverflow(round % 3 + 1).withUseLifo(round % 2 == 0);
+            assertTrue(source.reconfigure(last));
+            Thread.onSpinWait();
+        }
+        stop.set(true);
+        for (Worker<Integer> worker : workers) {
+            assertTrue(worker.join() > 0, "every worker checked out");
+        }
+
+        assertSame(pool, source.pool());
+        assertEquals(0, pool.status().checkedOut());
+        assertTrue(pool.status().checkedIn() <= last.poolSize(), pool.status().toString());
+        assertEquals(driver.open(), pool.status().open(), "the pool's count against the driver's");
+        assertEquals(pool.status().checkedIn(), driver.open(), "every open connection is idle in the pool");
+    }
+}
