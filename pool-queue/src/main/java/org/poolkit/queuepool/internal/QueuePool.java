@@ -5,6 +5,7 @@ import java.sql.SQLTransientConnectionException;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
 
 import org.poolkit.api.PoolEntry;
 import org.poolkit.api.PoolSettings;
@@ -46,6 +47,9 @@ final class QueuePool implements PoolStrategy {
     private final Waiters.Supply supply = this::nextGrant;
     private volatile Limits limits;
     private volatile IdleEntries idle;
+    // Held by dispose() and by reconfigure() while it replaces the idle structure and moves the entries: a dispose
+    // in the middle of a move would drain the new structure before the rest of the entries arrive, and leave them.
+    private final ReentrantLock reshaping = new ReentrantLock();
 
     /** The settings a queue pool works by, read together. */
     private record Limits(int size, int maxOverflow, boolean useLifo, Duration timeout, long timeoutNanos) {
@@ -115,10 +119,15 @@ final class QueuePool implements PoolStrategy {
 
     @Override
     public void dispose() {
-        idle.drain(entry -> {
-            context.discard(entry);
-            releaseSlot();
-        });
+        reshaping.lock();
+        try {
+            idle.drain(entry -> {
+                context.discard(entry);
+                releaseSlot();
+            });
+        } finally {
+            reshaping.unlock();
+        }
     }
 
     /**
@@ -131,12 +140,17 @@ final class QueuePool implements PoolStrategy {
             return false;
         }
         Limits next = Limits.of(settings);
-        Limits previous = limits;
-        limits = next;
-        if (!next.sameShape(previous)) {
-            IdleEntries old = idle;
-            idle = IdleEntries.of(next.size(), next.useLifo());
-            moveIdle(old);
+        reshaping.lock();
+        try {
+            Limits previous = limits;
+            limits = next;
+            if (!next.sameShape(previous)) {
+                IdleEntries old = idle;
+                idle = IdleEntries.of(next.size(), next.useLifo());
+                moveIdle(old);
+            }
+        } finally {
+            reshaping.unlock();
         }
         if (waiters.any()) {
             waiters.serve(supply);

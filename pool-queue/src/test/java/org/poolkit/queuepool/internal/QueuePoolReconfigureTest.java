@@ -22,10 +22,13 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.junit.jupiter.api.Test;
 import org.poolkit.api.Pool;
+import org.poolkit.api.PoolEntry;
+import org.poolkit.api.PoolEvents;
 import org.poolkit.api.PoolSettings;
 import org.poolkit.api.PoolTimeoutException;
 import org.poolkit.api.ProxiedConnection;
@@ -217,5 +220,48 @@ class QueuePoolReconfigureTest {
         assertTrue(pool.status().checkedIn() <= last.poolSize(), pool.status().toString());
         assertEquals(driver.open(), pool.status().open(), "the pool's count against the driver's");
         assertEquals(pool.status().checkedIn(), driver.open(), "every open connection is idle in the pool");
+    }
+
+    /**
+     * dispose() while a smaller pool.size moves the idle connections into the new idle structure: the move is held
+     * at its first surplus close, dispose drains the new structure meanwhile, and the move then puts the last idle
+     * connection into it. dispose must still leave no connection open in the pool.
+     */
+    @Test
+    void disposeDuringAReconfigureThatMovesIdleConnectionsLeavesNoneOpen() throws Exception {
+        SwappableDataSource source = dataSource(settings(3, 0));
+        Pool pool = source.pool();
+        closeAll(checkout(pool, 3));
+        CountDownLatch closing = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicBoolean first = new AtomicBoolean(true);
+        pool.addListener(new PoolEvents() {
+            @Override
+            public void close(Connection connection, PoolEntry entry) {
+                if (first.compareAndSet(true, false)) {
+                    closing.countDown();
+                    try {
+                        release.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+            }
+        });
+        Worker<Boolean> reconfiguring = Worker.start("reconfiguring", () -> source.reconfigure(settings(1, 0)));
+        assertTrue(closing.await(QueuePoolFixture.BOUND.toMillis(), TimeUnit.MILLISECONDS),
+                "the move closes the surplus");
+
+        Worker<Void> disposing = Worker.start("disposing", () -> {
+            pool.dispose();
+            return null;
+        });
+        QueuePoolFixture.await(() -> disposing.isDone() || disposing.isParked(), "dispose to finish or wait");
+        release.countDown();
+        assertTrue(reconfiguring.join());
+        disposing.join();
+
+        assertEquals(0, driver.open(), () -> "a disposed pool holds no open connection: " + driver);
+        assertEquals(0, pool.status().checkedIn(), pool.status().toString());
     }
 }
