@@ -31,8 +31,8 @@ import org.poolkit.api.spi.PoolStrategy;
  *
  * <p>Every setting it reads can change while it runs ({@link #reconfigure}): a new {@code pool.size} or
  * {@code use.lifo} moves the idle connections into a new idle structure of the new shape (closing those beyond a
- * smaller size), a larger limit serves waiters at once, a smaller one closes surplus connections as they come back.
- * Checkouts already waiting keep the deadline they started with.
+ * smaller size), a larger limit serves waiters at once, a smaller one closes surplus connections as they come back,
+ * even while checkouts wait. Checkouts already waiting keep the deadline they started with.
  *
  * <p>Thread-safe.
  */
@@ -89,6 +89,12 @@ final class QueuePool implements PoolStrategy {
 
     @Override
     public void checkin(PoolEntry entry) {
+        if (releasedSurplusSlot()) {
+            // Opened under larger limits than the pool has now: handed on or kept, it would keep the pool over them
+            // for as long as the load lasts.
+            context.discard(entry);
+            return;
+        }
         if (waiters.any() && waiters.handOff(entry)) {
             return;
         }
@@ -223,6 +229,21 @@ final class QueuePool implements PoolStrategy {
         long limit = (long) current.size() + current.maxOverflow();
         for (int count = opened.get(); count < limit; count = opened.get()) {
             if (opened.compareAndSet(count, count + 1)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Gives up the slot of an entry coming back while more are open than the limits allow now (they were lowered). */
+    private boolean releasedSurplusSlot() {
+        Limits current = limits;
+        if (current.maxOverflow() == -1) {
+            return false;
+        }
+        long limit = (long) current.size() + current.maxOverflow();
+        for (int count = opened.get(); count > limit; count = opened.get()) {
+            if (opened.compareAndSet(count, count - 1)) {
                 return true;
             }
         }

@@ -264,4 +264,32 @@ class QueuePoolReconfigureTest {
         assertEquals(0, driver.open(), () -> "a disposed pool holds no open connection: " + driver);
         assertEquals(0, pool.status().checkedIn(), pool.status().toString());
     }
+
+    /**
+     * A smaller pool.size and max.overflow while the pool is at its old limit and checkouts wait: the connections
+     * coming back beyond the new limit close rather than go to the waiters, so that once the old checkouts are back
+     * the pool is within the new limit although it never stopped being busy.
+     */
+    @Test
+    void connectionsBeyondASmallerLimitCloseAsTheyComeBackEvenWithCheckoutsWaiting() throws SQLException {
+        SwappableDataSource source = dataSource(settings(4, 4));
+        Pool pool = source.pool();
+        List<ProxiedConnection> held = checkout(pool, 8);
+
+        assertTrue(source.reconfigure(settings(2, 0)));
+        Worker<Connection> first = Worker.start("first", pool::checkout);
+        awaitWaiting(pool, 1);
+        Worker<Connection> second = Worker.start("second", pool::checkout);
+        awaitWaiting(pool, 2);
+        closeAll(held);
+
+        Connection one = first.join();
+        Connection two = second.join();
+        assertEquals(2, driver.open(), () -> "the old checkouts are back and two are out: " + pool.status());
+        assertEquals(2, pool.status().open());
+        one.close();
+        two.close();
+        assertEquals(counts(2, 2, 0, 0), counts(pool));
+        assertEquals(2, driver.open());
+    }
 }
