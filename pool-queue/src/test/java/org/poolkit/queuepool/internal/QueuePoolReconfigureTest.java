@@ -292,4 +292,22 @@ class QueuePoolReconfigureTest {
         assertEquals(counts(2, 2, 0, 0), counts(pool));
         assertEquals(2, driver.open());
     }
+
+    /** close() fails a checkout waiting at the pool's limit, which learns that the data source is closed. */
+    @Test
+    void aCheckoutWaitingWhenTheDataSourceClosesFailsSayingItIsClosed() throws SQLException {
+        SwappableDataSource source = dataSource(settings(1, 0));
+        Connection held = source.getConnection();
+        Worker<Connection> waiting = Worker.start("waiting", source::getConnection);
+        awaitWaiting(source.pool(), 1);
+
+        source.close();
+
+        Throwable failure = waiting.failure();
+        assertTrue(failure instanceof SQLException, failure.toString());
+        assertEquals("08003", ((SQLException) failure).getSQLState(), failure.toString());
+        assertTrue(failure.getMessage().contains("'live' is closed"), failure.getMessage());
+        held.close();
+        assertEquals(0, driver.open());
+    }
 }
