@@ -24,6 +24,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 
 import org.junit.jupiter.api.Test;
 import org.poolkit.api.Pool;
@@ -309,5 +311,68 @@ class QueuePoolReconfigureTest {
         assertTrue(failure.getMessage().contains("'live' is closed"), failure.getMessage());
         held.close();
         assertEquals(0, driver.open());
+    }
+
+    /**
+     * Under steady load from more threads than the limits allow, pool.size and max.overflow go down: once every
+     * checkout that began before the change is back, the connections open never exceed the new limits, although the
+     * surplus was never idle long enough to be closed as idle.
+     */
+    @Test
+    void smallerLimitsHoldUnderSteadyLoadOnceTheOldCheckoutsAreBack() throws Exception {
+        int threads = 8;
+        SwappableDataSource source = dataSource(settings(6, 4));
+        Pool pool = source.pool();
+        AtomicBoolean changed = new AtomicBoolean();
+        AtomicBoolean checking = new AtomicBoolean();
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicInteger mostOpen = new AtomicInteger();
+        AtomicInteger checkedCheckouts = new AtomicInteger();
+        AtomicIntegerArray cyclesAfterChange = new AtomicIntegerArray(threads);
+        List<Worker<Integer>> workers = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            int me = t;
+            workers.add(Worker.start("worker-" + t, () -> {
+                int checkouts = 0;
+                while (!stop.get()) {
+                    boolean startedAfterChange = changed.get();
+                    boolean counted = checking.get();
+                    try (Connection connection = source.getConnection()) {
+                        stub(connection);
+                        if (counted) {
+                            mostOpen.accumulateAndGet((int) driver.open(), Math::max);
+                            checkedCheckouts.incrementAndGet();
+                        }
+                        Thread.yield();
+                    }
+                    if (startedAfterChange) {
+                        cyclesAfterChange.incrementAndGet(me);
+                    }
+                    checkouts++;
+                }
+                return checkouts;
+            }));
+        }
+        QueuePoolFixture.await(() -> driver.open() > 3, "the load to open more connections than the new limits");
+
+        assertTrue(source.reconfigure(settings(2, 1)));
+        changed.set(true);
+        QueuePoolFixture.await(() -> {
+            for (int t = 0; t < threads; t++) {
+                if (cyclesAfterChange.get(t) == 0) {
+                    return false;
+                }
+            }
+            return true;
+        }, "every worker to finish a checkout begun after the change");
+        checking.set(true);
+        QueuePoolFixture.await(() -> checkedCheckouts.get() >= 2_000, "2000 checkouts under the new limits");
+        stop.set(true);
+        for (Worker<Integer> worker : workers) {
+            worker.join();
+        }
+
+        assertTrue(mostOpen.get() <= 3, "open connections under pool.size 2 + max.overflow 1: " + mostOpen.get());
+        assertTrue(driver.open() <= 2, driver.toString());
     }
 }
