@@ -204,18 +204,23 @@ final class ConnectionHandle implements ProxiedConnection {
         Entry held = entry;
         // Only an error of the entry's current connection speaks for the server: after the entry was invalidated,
         // the closed connection's complaints say nothing about the others.
-        if (held == null || delegate == null || held.connection() != delegate || !Disconnects.isDisconnect(e)) {
+        if (held == null || delegate == null || held.connection() != delegate) {
             return e;
         }
+        Disconnects.Verdict verdict = Disconnects.classify(e);
+        if (verdict == Disconnects.Verdict.NONE) {
+            return e;
+        }
+        boolean serverWentAway = verdict == Disconnects.Verdict.SERVER;
         if (checkingOut) {
-            engine.disconnectedDuringCheckout(held, e);
+            engine.disconnectedDuringCheckout(held, e, serverWentAway);
             return e;
         }
         delegate = null;
         entry = null;
         invalidated = true;
         try {
-            engine.disconnected(held, this, e);
+            engine.disconnected(held, this, e, serverWentAway);
         } finally {
             Reference.reachabilityFence(this);
         }

@@ -364,7 +364,8 @@ final class Engine implements Pool {
         try {
             valid = driver.isValid(pingTimeoutSeconds());
         } catch (SQLException e) {
-            throw new DisconnectionException("Pool '" + name() + "': pre-ping failed", true, e);
+            boolean serverWentAway = Disconnects.classify(e) != Disconnects.Verdict.CONNECTION;
+            throw new DisconnectionException("Pool '" + name() + "': pre-ping failed", serverWentAway, e);
         }
         if (!valid) {
             throw new DisconnectionException("Pool '" + name() + "': pre-ping found the connection dead", true, null);
@@ -541,19 +542,25 @@ final class Engine implements Pool {
         connector.closeQuietly(driver);
     }
 
-    /** A driver error said the held connection is dead: replace it and every older one, and take the entry back. */
-    void disconnected(Entry entry, ConnectionHandle handle, SQLException cause) {
+    /**
+     * A driver error said the held connection is dead: replace it, and every older one too when the server went away
+     * ({@link Disconnects}), and take the entry back.
+     */
+    void disconnected(Entry entry, ConnectionHandle handle, SQLException cause, boolean serverWentAway) {
         try {
-            disconnectedDuringCheckout(entry, cause);
+            disconnectedDuringCheckout(entry, cause, serverWentAway);
         } finally {
             checkin(entry, handle);
         }
     }
 
     /** As {@link #disconnected}, but the checkout in progress keeps the entry and deals with it. */
-    void disconnectedDuringCheckout(Entry entry, SQLException cause) {
-        LOG.debug("Pool '{}': {} reported a disconnect (SQLState {})", name(), entry, cause.getSQLState());
-        invalidatePool(entry);
+    void disconnectedDuringCheckout(Entry entry, SQLException cause, boolean serverWentAway) {
+        LOG.debug("Pool '{}': {} reported a disconnect (SQLState {}, error code {}, server went away: {})", name(),
+                entry, cause.getSQLState(), cause.getErrorCode(), serverWentAway);
+        if (serverWentAway) {
+            invalidatePool(entry);
+        }
         entry.invalidate(cause);
     }
 

@@ -14,6 +14,7 @@ import static org.poolkit.core.TestPools.assertCounts;
 import static org.poolkit.core.TestPools.execute;
 import static org.poolkit.core.TestPools.stub;
 
+import java.net.SocketTimeoutException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLNonTransientConnectionException;
@@ -331,6 +332,36 @@ class InvalidationTest {
         StubConnection replacement = stub(pool.checkout());
         assertTrue(idle.isPhysicallyClosed(), "older idle connection closed");
         assertEquals(List.of(3, 4), List.of(reconnected.id(), replacement.id()));
+    }
+
+    @Test
+    void connectionOnlyDisconnectReplacesThatConnectionAndLeavesTheOlderIdleOnesPooled() throws SQLException {
+        ProxiedConnection first = pool.checkout();
+        StubConnection idle = TestPools.cycle(pool);
+        SocketTimeoutException ownTimeout = new SocketTimeoutException("Read timed out");
+        stub(first).failExecuteWith(new SQLException("I/O error", "08006", ownTimeout));
+
+        assertThrows(SQLException.class, () -> execute(first));
+
+        assertTrue(first.isInvalidated(), "the connection the error came from is invalidated");
+        List<StubConnection> next = List.of(stub(pool.checkout()), stub(pool.checkout()));
+        assertTrue(next.contains(idle), "an older idle connection was replaced although only one connection died");
+        assertFalse(idle.isPhysicallyClosed());
+        assertCounts(pool, driver, 0, 2);
+    }
+
+    @Test
+    void serverGoneDisconnectFromPostgresqlReplacesEveryOlderIdleConnection() throws SQLException {
+        ProxiedConnection first = pool.checkout();
+        StubConnection idle = TestPools.cycle(pool);
+        stub(first).failExecuteWith(new SQLException("terminating connection due to administrator command", "57P01"));
+
+        assertThrows(SQLException.class, () -> execute(first));
+
+        List<StubConnection> next = List.of(stub(pool.checkout()), stub(pool.checkout()));
+        assertFalse(next.contains(idle), "an idle connection older than the server's departure was handed out");
+        assertTrue(idle.isPhysicallyClosed());
+        assertCounts(pool, driver, 0, 2);
     }
 
     @Test
