@@ -126,8 +126,13 @@ public final class SwappableDataSource implements DataSource {
                 connection = from.checkout();
             } catch (SQLException | RuntimeException e) {
                 Pool now = pool;
-                if (now == from || now == null) {
+                if (now == from) {
                     throw e;
+                }
+                if (now == null) {
+                    // close() ended this checkout (a wait at the limit, say): the pool's message would speak of a
+                    // new pool.
+                    throw closed(e);
                 }
                 // The pool was swapped out while this checkout waited or connected: its failure (a timeout, an old
                 // url) is not the new pool's, which gets the checkout instead.
@@ -144,7 +149,11 @@ public final class SwappableDataSource implements DataSource {
             from.dispose();
             from = now;
         }
-        throw new SQLNonTransientConnectionException("Data source '" + name + "' is closed", "08003");
+        throw closed(null);
+    }
+
+    private SQLNonTransientConnectionException closed(Throwable cause) {
+        return new SQLNonTransientConnectionException("Data source '" + name + "' is closed", "08003", cause);
     }
 
     /**

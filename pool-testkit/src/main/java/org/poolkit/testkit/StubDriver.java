@@ -47,6 +47,8 @@ public final class StubDriver implements ConnectionCreator {
     private final AtomicLong connectAttempts = new AtomicLong();
     private final AtomicLong opened = new AtomicLong();
     private final AtomicLong closed = new AtomicLong();
+    // One counter rather than opened - closed: two reads would let a close and an open fall between them.
+    private final AtomicLong open = new AtomicLong();
     private final AtomicInteger connectsInFlight = new AtomicInteger();
     private final Queue<StubConnection> connections = new ConcurrentLinkedQueue<>();
     private final AtomicReference<CountedFault> countedConnectFault = new AtomicReference<>();
@@ -83,6 +85,7 @@ public final class StubDriver implements ConnectionCreator {
             StubConnection connection = new StubConnection(this, lastId.incrementAndGet(), entry, defaultAutoCommit);
             connections.add(connection);
             opened.incrementAndGet();
+            open.incrementAndGet();
             return connection;
         } finally {
             connectsInFlight.decrementAndGet();
@@ -226,11 +229,9 @@ public final class StubDriver implements ConnectionCreator {
         return closed.get();
     }
 
-    /** @return how many physical connections are open now: {@link #opened()} minus {@link #closed()} */
+    /** @return how many physical connections are open now, at one instant: {@link #opened()} minus {@link #closed()} */
     public long open() {
-        // Closed first: a connection is opened before it is closed, so the difference never goes negative.
-        long closedNow = closed.get();
-        return opened.get() - closedNow;
+        return open.get();
     }
 
     /** @return a snapshot of every connection this driver opened, in the order of their ids */
@@ -262,6 +263,7 @@ public final class StubDriver implements ConnectionCreator {
     }
 
     void connectionClosed() {
+        open.decrementAndGet();
         closed.incrementAndGet();
     }
 
