@@ -242,6 +242,24 @@ public final class StubDriver implements ConnectionCreator {
         return List.copyOf(snapshot);
     }
 
+    /**
+     * @param names the calls of interest, such as {@code "rollback"} and {@code "close"}
+     * @return those calls from the {@link StubConnection#calls() call logs} of all {@link #connections()}: the first
+     *         connection's in the order it received them, then the second's, and so on
+     */
+    public List<String> calls(String... names) {
+        List<String> wanted = List.of(names);
+        List<String> calls = new ArrayList<>();
+        for (StubConnection connection : connections()) {
+            for (String call : connection.calls()) {
+                if (wanted.contains(call)) {
+                    calls.add(call);
+                }
+            }
+        }
+        return calls;
+    }
+
     @Override
     public String toString() {
         return "StubDriver[opened=" + opened.get() + ", closed=" + closed.get()
