@@ -7,6 +7,7 @@ import static org.junit.Assert.assertTrue;
 
 import java.sql.Connection;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Hashtable;
 import java.util.List;
 import javax.sql.DataSource;
@@ -16,9 +17,12 @@ import org.junit.runner.RunWith;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.framework.ServiceReference;
 import org.osgi.service.cm.Configuration;
 import org.poolkit.api.Pool;
+import org.poolkit.api.spi.PoolStrategyProvider;
 
 /**
  * A configuration the data source cannot use is rejected (and logged, naming the property and the value), and the
@@ -36,6 +40,8 @@ public class BadConfigurationIT extends PoolkitTestSupport {
             new Bad("strategy", "no-such-strategy"),
             new Bad("pool.size", -1),
             new Bad("pool.size", "five"),
+            // Refused by the queue strategy itself, when the same strategy builds the new pool.
+            new Bad("pool.size", 70_000),
             new Bad("timeout", -2),
             new Bad("timeout", "soon"),
             new Bad("url", null),
@@ -94,6 +100,24 @@ public class BadConfigurationIT extends PoolkitTestSupport {
         context.ungetService(ref);
         configuration.delete();
         awaitNoDataSource("bad");
+        await(() -> !usesQueueStrategy(), "the data source bundle to let go of the queue strategy");
+    }
+
+    /** @return whether the data source bundle still holds the queue strategy's service */
+    private boolean usesQueueStrategy() {
+        try {
+            for (ServiceReference<PoolStrategyProvider> ref : context.getServiceReferences(PoolStrategyProvider.class,
+                    "(pool.strategy=queue)")) {
+                Bundle[] users = ref.getUsingBundles();
+                if (users != null && Arrays.stream(users)
+                        .anyMatch(user -> "org.poolkit.datasource".equals(user.getSymbolicName()))) {
+                    return true;
+                }
+            }
+            return false;
+        } catch (InvalidSyntaxException e) {
+            throw new AssertionError(e);
+        }
     }
 
     /** @return the data source's rejection message if it is about this bad change, else null */

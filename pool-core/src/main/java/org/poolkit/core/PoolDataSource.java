@@ -1,10 +1,8 @@
 package org.poolkit.core;
 
-import java.io.PrintWriter;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
-import java.util.logging.Logger;
 import javax.sql.DataSource;
 
 import org.poolkit.api.Pool;
@@ -13,11 +11,9 @@ import org.poolkit.api.Pool;
  * A {@link DataSource} over any {@link Pool}: {@link #getConnection()} checks a connection out, its {@code close()}
  * checks it in. For code that takes a {@code DataSource}, such as JPA providers and JdbcTemplate. Thread-safe.
  */
-public final class PoolDataSource implements DataSource {
+public final class PoolDataSource extends PoolBackedDataSource {
 
     private final Pool pool;
-    private volatile PrintWriter logWriter;
-    private volatile int loginTimeout;
 
     /** @param pool the pool to check connections out of */
     public PoolDataSource(Pool pool) {
@@ -28,6 +24,7 @@ public final class PoolDataSource implements DataSource {
     }
 
     /** @return the pool behind this data source */
+    @Override
     public Pool pool() {
         return pool;
     }
@@ -49,45 +46,8 @@ public final class PoolDataSource implements DataSource {
     }
 
     @Override
-    public PrintWriter getLogWriter() {
-        return logWriter;
-    }
-
-    @Override
-    public void setLogWriter(PrintWriter out) {
-        this.logWriter = out;
-    }
-
-    /** Kept for the interface's sake; a checkout waits as long as the pool's {@code timeout}. */
-    @Override
-    public void setLoginTimeout(int seconds) {
-        this.loginTimeout = seconds;
-    }
-
-    @Override
-    public int getLoginTimeout() {
-        return loginTimeout;
-    }
-
-    @Override
-    public Logger getParentLogger() {
-        return Logger.getLogger("org.poolkit");
-    }
-
-    @Override
-    public <T> T unwrap(Class<T> iface) throws SQLException {
-        if (iface.isInstance(this)) {
-            return iface.cast(this);
-        }
-        if (iface.isInstance(pool)) {
-            return iface.cast(pool);
-        }
-        throw new SQLException("PoolDataSource wraps neither a " + iface.getName() + " nor a subtype of it");
-    }
-
-    @Override
-    public boolean isWrapperFor(Class<?> iface) {
-        return iface.isInstance(this) || iface.isInstance(pool);
+    String describe() {
+        return "PoolDataSource";
     }
 
     @Override

@@ -1,11 +1,9 @@
 package org.poolkit.core;
 
-import java.io.PrintWriter;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
 import java.sql.SQLNonTransientConnectionException;
-import java.util.logging.Logger;
 import javax.sql.DataSource;
 
 import org.poolkit.api.Pool;
@@ -25,13 +23,11 @@ import org.poolkit.api.ProxiedConnection;
  * <p>Thread-safe. {@code getConnection()} takes no lock; {@code swap}, {@code reconfigure} and {@code close} are meant
  * to be called by one configuring thread at a time.
  */
-public final class SwappableDataSource implements DataSource {
+public final class SwappableDataSource extends PoolBackedDataSource {
 
     private final String name;
     // null once closed.
     private volatile Pool pool;
-    private volatile PrintWriter logWriter;
-    private volatile int loginTimeout;
 
     /**
      * @param name the data source's name, for messages
@@ -46,6 +42,7 @@ public final class SwappableDataSource implements DataSource {
     }
 
     /** @return the pool new checkouts go to, or {@code null} when closed */
+    @Override
     public Pool pool() {
         return pool;
     }
@@ -126,8 +123,13 @@ public final class SwappableDataSource implements DataSource {
                 connection = from.checkout();
             } catch (SQLException | RuntimeException e) {
                 Pool now = pool;
-                if (now == from || now == null) {
+                if (now == from) {
                     throw e;
+                }
+                if (now == null) {
+                    // close() ended this checkout (a wait at the limit, say): the pool's message would speak of a
+                    // new pool.
+                    throw closed(e);
                 }
                 // The pool was swapped out while this checkout waited or connected: its failure (a timeout, an old
                 // url) is not the new pool's, which gets the checkout instead.
@@ -144,7 +146,11 @@ public final class SwappableDataSource implements DataSource {
             from.dispose();
             from = now;
         }
-        throw new SQLNonTransientConnectionException("Data source '" + name + "' is closed", "08003");
+        throw closed(null);
+    }
+
+    private SQLNonTransientConnectionException closed(Throwable cause) {
+        return new SQLNonTransientConnectionException("Data source '" + name + "' is closed", "08003", cause);
     }
 
     /**
@@ -159,47 +165,8 @@ public final class SwappableDataSource implements DataSource {
     }
 
     @Override
-    public PrintWriter getLogWriter() {
-        return logWriter;
-    }
-
-    @Override
-    public void setLogWriter(PrintWriter out) {
-        this.logWriter = out;
-    }
-
-    /** Kept for the interface's sake; a checkout waits as long as the pool's {@code timeout}. */
-    @Override
-    public void setLoginTimeout(int seconds) {
-        this.loginTimeout = seconds;
-    }
-
-    @Override
-    public int getLoginTimeout() {
-        return loginTimeout;
-    }
-
-    @Override
-    public Logger getParentLogger() {
-        return Logger.getLogger("org.poolkit");
-    }
-
-    @Override
-    public <T> T unwrap(Class<T> iface) throws SQLException {
-        if (iface.isInstance(this)) {
-            return iface.cast(this);
-        }
-        Pool current = pool;
-        if (iface.isInstance(current)) {
-            return iface.cast(current);
-        }
-        throw new SQLException("Data source '" + name + "' wraps neither a " + iface.getName()
-                + " nor a subtype of it");
-    }
-
-    @Override
-    public boolean isWrapperFor(Class<?> iface) {
-        return iface.isInstance(this) || iface.isInstance(pool);
+    String describe() {
+        return "Data source '" + name + "'";
     }
 
     @Override

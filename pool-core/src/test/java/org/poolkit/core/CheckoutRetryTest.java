@@ -20,6 +20,7 @@ import org.poolkit.api.DisconnectionException;
 import org.poolkit.api.Pool;
 import org.poolkit.api.PoolEvents;
 import org.poolkit.api.ProxiedConnection;
+import org.poolkit.testkit.EventLog;
 import org.poolkit.testkit.StubConnection;
 import org.poolkit.testkit.StubDriver;
 
@@ -32,7 +33,7 @@ class CheckoutRetryTest {
 
     private final StubDriver driver = new StubDriver();
     private final Pool pool = TestPools.create(driver);
-    private final EventRecorder events = EventRecorder.on(pool);
+    private final EventLog events = EventLog.on(pool);
     /** What the failing listener throws next; {@code null} once it stops failing. */
     private final AtomicReference<SQLException> failure = new AtomicReference<>();
     private final AtomicInteger calls = new AtomicInteger();

@@ -20,6 +20,7 @@ import org.poolkit.api.Pool;
 import org.poolkit.api.PoolEntry;
 import org.poolkit.api.PoolStatus;
 import org.poolkit.api.ProxiedConnection;
+import org.poolkit.testkit.EventLog;
 import org.poolkit.testkit.StubConnection;
 import org.poolkit.testkit.StubDriver;
 
@@ -95,7 +96,7 @@ class DetachTest {
 
     @Test
     void closingADetachedHandleFiresCloseDetachedAndNoCheckin() throws SQLException {
-        EventRecorder events = EventRecorder.on(pool);
+        EventLog events = EventLog.on(pool);
         ProxiedConnection connection = pool.checkout();
         connection.detach();
         events.take();

@@ -18,6 +18,7 @@ import org.poolkit.api.Pool;
 import org.poolkit.api.PoolSettings;
 import org.poolkit.api.ProxiedConnection;
 import org.poolkit.api.ResetStyle;
+import org.poolkit.testkit.EventLog;
 import org.poolkit.testkit.StubConnection;
 import org.poolkit.testkit.StubDriver;
 
@@ -87,7 +88,7 @@ class DisposeAndRecreateTest {
         PoolSettings settings = TestPools.settings().withResetOnReturn(ResetStyle.COMMIT).withPrePing(true)
                 .withRecycle(Duration.ofSeconds(35)).withName("recreated");
         Pool original = TestPools.create(driver, settings);
-        EventRecorder events = EventRecorder.on(original);
+        EventLog events = EventLog.on(original);
 
         Pool copy = original.recreate();
 

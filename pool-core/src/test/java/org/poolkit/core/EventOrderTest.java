@@ -18,6 +18,7 @@ import org.poolkit.api.Pool;
 import org.poolkit.api.PoolEntry;
 import org.poolkit.api.PoolEvents;
 import org.poolkit.api.ProxiedConnection;
+import org.poolkit.testkit.EventLog;
 import org.poolkit.testkit.StubDriver;
 
 /**
@@ -27,7 +28,7 @@ import org.poolkit.testkit.StubDriver;
 class EventOrderTest {
 
     private final StubDriver driver = new StubDriver();
-    private final EventRecorder events = new EventRecorder();
+    private final EventLog events = new EventLog();
     private Pool pool;
 
     @BeforeEach

@@ -31,6 +31,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.poolkit.api.Pool;
 import org.poolkit.api.PoolEntry;
 import org.poolkit.api.ProxiedConnection;
+import org.poolkit.testkit.EventLog;
 import org.poolkit.testkit.StubConnection;
 import org.poolkit.testkit.StubDriver;
 
@@ -128,7 +129,7 @@ class InvalidationTest {
 
     @Test
     void invalidatingTwiceIsHarmless() throws SQLException {
-        EventRecorder events = EventRecorder.on(pool);
+        EventLog events = EventLog.on(pool);
         ProxiedConnection connection = pool.checkout();
         events.take();
 
@@ -148,7 +149,7 @@ class InvalidationTest {
      */
     @Test
     void closingOrInvalidatingAStaleHandleLeavesTheEntrysNewHolderAlone() throws SQLException {
-        EventRecorder events = EventRecorder.on(pool);
+        EventLog events = EventLog.on(pool);
         ProxiedConnection stale = pool.checkout();
         stale.close();
         ProxiedConnection holder = pool.checkout();
@@ -245,7 +246,7 @@ class InvalidationTest {
 
     @Test
     void abortByTheHolderInvalidatesAndChecksIn() throws SQLException {
-        EventRecorder events = EventRecorder.on(pool);
+        EventLog events = EventLog.on(pool);
         ProxiedConnection connection = pool.checkout();
         StubConnection aborted = stub(connection);
         events.take();
@@ -382,7 +383,7 @@ class InvalidationTest {
 
     @Test
     void checkoutListenerInvalidatingTheEntryMakesTheCheckoutReconnect() throws SQLException {
-        EventRecorder events = new EventRecorder();
+        EventLog events = new EventLog();
         pool.addListener(Listen.onCheckout((connection, entry) -> {
             if (((StubConnection) connection).id() == 1) {
                 entry.invalidate(new SQLException("listener says no"));

@@ -20,6 +20,8 @@ import org.poolkit.api.ConnectionCreator;
 import org.poolkit.api.DisconnectionException;
 import org.poolkit.api.Pool;
 import org.poolkit.api.ProxiedConnection;
+import org.poolkit.testkit.EventLog;
+import org.poolkit.testkit.GarbageCollection;
 import org.poolkit.testkit.StubConnection;
 import org.poolkit.testkit.StubDriver;
 
@@ -30,11 +32,8 @@ import org.poolkit.testkit.StubDriver;
  */
 class LeakDetectionTest {
 
-    /** Enough collections for a phantom reference to be enqueued on any collector; each pass is milliseconds. */
-    private static final Duration GC_PATIENCE = Duration.ofSeconds(20);
-
     private final StubDriver driver = new StubDriver();
-    private final EventRecorder events = new EventRecorder();
+    private final EventLog events = new EventLog();
 
     /** Checks out and drops the handle; in its own frame, so that no local variable keeps it reachable. */
     private static int checkoutAndDrop(Pool pool) throws SQLException {
@@ -43,17 +42,7 @@ class LeakDetectionTest {
 
     /** Collects garbage until {@link Pool#status()}, which takes back collected handles, shows none checked out. */
     private static boolean collectUntilNothingIsCheckedOut(Pool pool) {
-        // Bounded by time, not by passes: on a loaded machine the collector may need many.
-        long deadline = System.nanoTime() + GC_PATIENCE.toNanos();
-        while (System.nanoTime() - deadline < 0) {
-            System.gc();
-            // The collector hands phantom references to the queue on its own thread; let it run.
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
-            if (pool.status().checkedOut() == 0) {
-                return true;
-            }
-        }
-        return false;
+        return GarbageCollection.collectUntil(() -> pool.status().checkedOut() == 0);
     }
 
     /** Waits for a condition another thread brings about; bounded, and not a timing assertion. */

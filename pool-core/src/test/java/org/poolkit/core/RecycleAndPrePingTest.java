@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.poolkit.api.Pool;
 import org.poolkit.api.PoolEntry;
 import org.poolkit.api.ProxiedConnection;
+import org.poolkit.testkit.EventLog;
 import org.poolkit.testkit.FakeClock;
 import org.poolkit.testkit.StubConnection;
 import org.poolkit.testkit.StubDriver;
@@ -33,7 +34,7 @@ class RecycleAndPrePingTest {
 
     private final StubDriver driver = new StubDriver();
     private final FakeClock clock = new FakeClock();
-    private final EventRecorder events = new EventRecorder();
+    private final EventLog events = new EventLog();
 
     private Pool recyclingPool() {
         Pool pool = TestPools.create(driver, TestPools.settings().withRecycle(Duration.ofSeconds(30)), clock);

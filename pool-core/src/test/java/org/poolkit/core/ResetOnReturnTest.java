@@ -24,6 +24,7 @@ import org.poolkit.api.PoolEvents;
 import org.poolkit.api.ProxiedConnection;
 import org.poolkit.api.ResetState;
 import org.poolkit.api.ResetStyle;
+import org.poolkit.testkit.EventLog;
 import org.poolkit.testkit.StubConnection;
 import org.poolkit.testkit.StubDriver;
 
@@ -99,7 +100,7 @@ class ResetOnReturnTest {
     @Test
     void resetListenerRunsBeforeTheRollback() throws SQLException {
         Pool pool = pool(ResetStyle.ROLLBACK);
-        EventRecorder events = new EventRecorder();
+        EventLog events = new EventLog();
         List<String> callsSeenByListener = new ArrayList<>();
         pool.addListener(Listen.onReset((connection, entry) -> callsSeenByListener.addAll(
                 ((StubConnection) connection).calls())));

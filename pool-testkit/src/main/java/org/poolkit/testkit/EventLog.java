@@ -14,7 +14,8 @@ import org.poolkit.api.ResetState;
 
 /**
  * Records a pool's events as {@code "name#id"}, the id being the {@link StubConnection#id()} of the connection the
- * event is about, or {@code -} for none: {@code "connect#1"}, {@code "checkin#-"}. For tests that assert the exact
+ * event is about, or {@code -} for none: {@code "connect#1"}, {@code "checkin#-"}. A reset says why it ran when it is
+ * not a plain return: {@code "reset(terminateOnly)#1"}, {@code "reset(leaked)#1"}. For tests that assert the exact
  * order of events. Thread-safe.
  */
 public final class EventLog implements PoolEvents {
@@ -40,6 +41,16 @@ public final class EventLog implements PoolEvents {
         return taken;
     }
 
+    /** @return the events recorded so far, oldest first, without forgetting them */
+    public List<String> all() {
+        return List.copyOf(events);
+    }
+
+    @Override
+    public void firstConnect(Connection connection, PoolEntry entry) {
+        record("firstConnect", connection);
+    }
+
     @Override
     public void connect(Connection connection, PoolEntry entry) {
         record("connect", connection);
@@ -57,7 +68,8 @@ public final class EventLog implements PoolEvents {
 
     @Override
     public void reset(Connection connection, PoolEntry entry, ResetState state) {
-        record("reset", connection);
+        String why = state.terminateOnly() ? "(terminateOnly)" : state.leaked() ? "(leaked)" : "";
+        record("reset" + why, connection);
     }
 
     @Override

@@ -47,6 +47,8 @@ public final class StubDriver implements ConnectionCreator {
     private final AtomicLong connectAttempts = new AtomicLong();
     private final AtomicLong opened = new AtomicLong();
     private final AtomicLong closed = new AtomicLong();
+    // One counter rather than opened - closed: two reads would let a close and an open fall between them.
+    private final AtomicLong open = new AtomicLong();
     private final AtomicInteger connectsInFlight = new AtomicInteger();
     private final Queue<StubConnection> connections = new ConcurrentLinkedQueue<>();
     private final AtomicReference<CountedFault> countedConnectFault = new AtomicReference<>();
@@ -83,6 +85,7 @@ public final class StubDriver implements ConnectionCreator {
             StubConnection connection = new StubConnection(this, lastId.incrementAndGet(), entry, defaultAutoCommit);
             connections.add(connection);
             opened.incrementAndGet();
+            open.incrementAndGet();
             return connection;
         } finally {
             connectsInFlight.decrementAndGet();
@@ -226,11 +229,9 @@ public final class StubDriver implements ConnectionCreator {
         return closed.get();
     }
 
-    /** @return how many physical connections are open now: {@link #opened()} minus {@link #closed()} */
+    /** @return how many physical connections are open now, at one instant: {@link #opened()} minus {@link #closed()} */
     public long open() {
-        // Closed first: a connection is opened before it is closed, so the difference never goes negative.
-        long closedNow = closed.get();
-        return opened.get() - closedNow;
+        return open.get();
     }
 
     /** @return a snapshot of every connection this driver opened, in the order of their ids */
@@ -239,6 +240,24 @@ public final class StubDriver implements ConnectionCreator {
         // Concurrent connects may append out of id order.
         snapshot.sort(Comparator.comparingInt(StubConnection::id));
         return List.copyOf(snapshot);
+    }
+
+    /**
+     * @param names the calls of interest, such as {@code "rollback"} and {@code "close"}
+     * @return those calls from the {@link StubConnection#calls() call logs} of all {@link #connections()}: the first
+     *         connection's in the order it received them, then the second's, and so on
+     */
+    public List<String> calls(String... names) {
+        List<String> wanted = List.of(names);
+        List<String> calls = new ArrayList<>();
+        for (StubConnection connection : connections()) {
+            for (String call : connection.calls()) {
+                if (wanted.contains(call)) {
+                    calls.add(call);
+                }
+            }
+        }
+        return calls;
     }
 
     @Override
@@ -262,6 +281,7 @@ public final class StubDriver implements ConnectionCreator {
     }
 
     void connectionClosed() {
+        open.decrementAndGet();
         closed.incrementAndGet();
     }
 

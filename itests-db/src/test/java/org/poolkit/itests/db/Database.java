@@ -38,6 +38,8 @@ abstract class Database {
     private static final Database MARIADB = new MariaDb();
 
     final String name;
+    /** Begins the system properties that point the tests at another server: {@code <prefix>.host} and so on. */
+    private final String prefix;
     final String host;
     final int port;
     final String database;
@@ -48,6 +50,7 @@ abstract class Database {
 
     private Database(String name, String prefix, int defaultPort, String defaultUser) {
         this.name = name;
+        this.prefix = prefix;
         this.host = System.getProperty(prefix + ".host", "127.0.0.1");
         this.port = Integer.getInteger(prefix + ".port", defaultPort);
         this.database = System.getProperty(prefix + ".database", "test");
@@ -85,13 +88,11 @@ abstract class Database {
             if (Boolean.getBoolean("poolkit.db.optional")) {
                 Assumptions.abort("SKIPPED, server absent and -Dpoolkit.db.optional=true: " + reason);
             }
-            fail(reason + ". Start it (RELIABILITY.md says how), point -D" + prefix() + ".host/.port at it, or run "
+            fail(reason + ". Start it (RELIABILITY.md says how), point -D" + prefix + ".host/.port at it, or run "
                     + "with -Dpoolkit.db.optional=true to skip the tests that need it.");
         }
         return this;
     }
-
-    abstract String prefix();
 
     /** @return the JDBC URL of the server, or of a proxy in front of it at {@code hostPort} */
     abstract String url(String hostPort, String tag);
@@ -169,11 +170,6 @@ abstract class Database {
 
         Postgresql() {
             super("PostgreSQL", "poolkit.pg", 5432, "postgres");
-        }
-
-        @Override
-        String prefix() {
-            return "poolkit.pg";
         }
 
         @Override
@@ -268,11 +264,6 @@ abstract class Database {
 
         MariaDb() {
             super("MariaDB", "poolkit.mariadb", 3306, "root");
-        }
-
-        @Override
-        String prefix() {
-            return "poolkit.mariadb";
         }
 
         @Override

@@ -13,7 +13,6 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
@@ -181,15 +180,7 @@ class AssertionPoolTest {
         pool.dispose();
         pool.recreate().checkout().close();
 
-        List<String> calls = new ArrayList<>();
-        for (StubConnection connection : driver.connections()) {
-            for (String call : connection.calls()) {
-                if (call.equals("rollback") || call.equals("close")) {
-                    calls.add(call);
-                }
-            }
-        }
-        assertEquals(List.of("rollback", "close", "rollback"), calls);
+        assertEquals(List.of("rollback", "close", "rollback"), driver.calls("rollback", "close"));
     }
 
     @Test

@@ -247,9 +247,8 @@ public final class DataSourceComponent {
         try {
             pool = Pools.create(provider, nextCreator, next.settings, System::nanoTime);
         } catch (RuntimeException e) {
-            if (!ref.equals(strategyRef)) {
-                context.ungetService(ref);
-            }
+            // The get above counted once more whether or not the strategy is the one in use.
+            context.ungetService(ref);
             throw e;
         }
         if (ref.equals(strategyRef)) {

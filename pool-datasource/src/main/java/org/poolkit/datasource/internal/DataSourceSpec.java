@@ -26,7 +26,9 @@ final class DataSourceSpec {
     /** Configuration keys with this prefix go to the driver without it. */
     static final String JDBC_PREFIX = "jdbc.";
 
-    private static final Pattern PASSWORD_IN_URL = Pattern.compile("(?i)(password=)[^;&]*");
+    private static final Pattern PASSWORD_IN_URL = Pattern.compile("(?i)((?:password|pwd)=)[^;&]*");
+    /** {@code //user:password@host}. */
+    private static final Pattern PASSWORD_IN_USER_INFO = Pattern.compile("(//[^/?#@:]*:)[^/?#@]*@");
 
     final String name;
     final String jndiName;
@@ -147,11 +149,14 @@ final class DataSourceSpec {
     }
 
     /**
-     * @return the url fit for a log line: some drivers take the password in the url ({@code ;password=...} or
-     *         {@code ?password=...}), and that value is replaced by {@code ***}
+     * @return the url fit for a log line: some drivers take the password in the url ({@code ;password=...},
+     *         {@code ?password=...}, {@code pwd=...}, {@code //user:password@host}), and that value is replaced by
+     *         {@code ***}, as is the configured password wherever else it appears (Oracle's {@code user/password@})
      */
     String shownUrl() {
-        return PASSWORD_IN_URL.matcher(url).replaceAll("$1***");
+        String shown = password == null || password.isEmpty() ? url : url.replace(password, "***");
+        shown = PASSWORD_IN_USER_INFO.matcher(shown).replaceAll("$1***@");
+        return PASSWORD_IN_URL.matcher(shown).replaceAll("$1***");
     }
 
     @Override

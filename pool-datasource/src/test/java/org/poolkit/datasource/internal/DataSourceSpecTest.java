@@ -75,6 +75,19 @@ class DataSourceSpecTest {
         assertFalse(spec.toString().contains("s3cret"), spec.toString());
     }
 
+    /** Other ways urls carry a password: user info before the host, {@code pwd=}, Oracle's {@code user/password@}. */
+    @Test
+    void aPasswordInAnyUrlSyntaxIsNotShown() {
+        assertEquals("jdbc:mysql://app:***@db.example:3306/x",
+                DataSourceSpec.parse(with("url", "jdbc:mysql://app:s3cret@db.example:3306/x")).shownUrl());
+        assertEquals("jdbc:sqlserver://db;user=app;PWD=***;encrypt=true",
+                DataSourceSpec.parse(with("url", "jdbc:sqlserver://db;user=app;PWD=s3cret;encrypt=true")).shownUrl());
+        DataSourceSpec oracle = DataSourceSpec.parse(withPassword(with("url", "jdbc:oracle:thin:app/s3cret-pw@db:1521/x"),
+                "s3cret-pw"));
+        assertFalse(oracle.shownUrl().contains("s3cret"), oracle.shownUrl());
+        assertFalse(oracle.toString().contains("s3cret"), oracle.toString());
+    }
+
     @Test
     void eachBadValueIsNamedWithItsProperty() {
         assertMessage("url must be set", without("url"));

@@ -5,6 +5,7 @@ import java.sql.SQLTransientConnectionException;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
 
 import org.poolkit.api.PoolEntry;
 import org.poolkit.api.PoolSettings;
@@ -30,8 +31,8 @@ import org.poolkit.api.spi.PoolStrategy;
  *
  * <p>Every setting it reads can change while it runs ({@link #reconfigure}): a new {@code pool.size} or
  * {@code use.lifo} moves the idle connections into a new idle structure of the new shape (closing those beyond a
- * smaller size), a larger limit serves waiters at once, a smaller one closes surplus connections as they come back.
- * Checkouts already waiting keep the deadline they started with.
+ * smaller size), a larger limit serves waiters at once, a smaller one closes surplus connections as they come back,
+ * even while checkouts wait. Checkouts already waiting keep the deadline they started with.
  *
  * <p>Thread-safe.
  */
@@ -46,6 +47,9 @@ final class QueuePool implements PoolStrategy {
     private final Waiters.Supply supply = this::nextGrant;
     private volatile Limits limits;
     private volatile IdleEntries idle;
+    // Held by dispose() and by reconfigure() while it replaces the idle structure and moves the entries: a dispose
+    // in the middle of a move would drain the new structure before the rest of the entries arrive, and leave them.
+    private final ReentrantLock reshaping = new ReentrantLock();
 
     /** The settings a queue pool works by, read together. */
     private record Limits(int size, int maxOverflow, boolean useLifo, Duration timeout, long timeoutNanos) {
@@ -85,6 +89,12 @@ final class QueuePool implements PoolStrategy {
 
     @Override
     public void checkin(PoolEntry entry) {
+        if (releasedSurplusSlot()) {
+            // Opened under larger limits than the pool has now: handed on or kept, it would keep the pool over them
+            // for as long as the load lasts.
+            context.discard(entry);
+            return;
+        }
         if (waiters.any() && waiters.handOff(entry)) {
             return;
         }
@@ -115,10 +125,15 @@ final class QueuePool implements PoolStrategy {
 
     @Override
     public void dispose() {
-        idle.drain(entry -> {
-            context.discard(entry);
-            releaseSlot();
-        });
+        reshaping.lock();
+        try {
+            idle.drain(entry -> {
+                context.discard(entry);
+                releaseSlot();
+            });
+        } finally {
+            reshaping.unlock();
+        }
     }
 
     /**
@@ -131,12 +146,17 @@ final class QueuePool implements PoolStrategy {
             return false;
         }
         Limits next = Limits.of(settings);
-        Limits previous = limits;
-        limits = next;
-        if (!next.sameShape(previous)) {
-            IdleEntries old = idle;
-            idle = IdleEntries.of(next.size(), next.useLifo());
-            moveIdle(old);
+        reshaping.lock();
+        try {
+            Limits previous = limits;
+            limits = next;
+            if (!next.sameShape(previous)) {
+                IdleEntries old = idle;
+                idle = IdleEntries.of(next.size(), next.useLifo());
+                moveIdle(old);
+            }
+        } finally {
+            reshaping.unlock();
         }
         if (waiters.any()) {
             waiters.serve(supply);
@@ -209,6 +229,21 @@ final class QueuePool implements PoolStrategy {
         long limit = (long) current.size() + current.maxOverflow();
         for (int count = opened.get(); count < limit; count = opened.get()) {
             if (opened.compareAndSet(count, count + 1)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Gives up the slot of an entry coming back while more are open than the limits allow now (they were lowered). */
+    private boolean releasedSurplusSlot() {
+        Limits current = limits;
+        if (current.maxOverflow() == -1) {
+            return false;
+        }
+        long limit = (long) current.size() + current.maxOverflow();
+        for (int count = opened.get(); count > limit; count = opened.get()) {
+            if (opened.compareAndSet(count, count - 1)) {
                 return true;
             }
         }

@@ -22,10 +22,15 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 
 import org.junit.jupiter.api.Test;
 import org.poolkit.api.Pool;
+import org.poolkit.api.PoolEntry;
+import org.poolkit.api.PoolEvents;
 import org.poolkit.api.PoolSettings;
 import org.poolkit.api.PoolTimeoutException;
 import org.poolkit.api.ProxiedConnection;
@@ -217,5 +222,157 @@ class QueuePoolReconfigureTest {
         assertTrue(pool.status().checkedIn() <= last.poolSize(), pool.status().toString());
         assertEquals(driver.open(), pool.status().open(), "the pool's count against the driver's");
         assertEquals(pool.status().checkedIn(), driver.open(), "every open connection is idle in the pool");
+    }
+
+    /**
+     * dispose() while a smaller pool.size moves the idle connections into the new idle structure: the move is held
+     * at its first surplus close, dispose drains the new structure meanwhile, and the move then puts the last idle
+     * connection into it. dispose must still leave no connection open in the pool.
+     */
+    @Test
+    void disposeDuringAReconfigureThatMovesIdleConnectionsLeavesNoneOpen() throws Exception {
+        SwappableDataSource source = dataSource(settings(3, 0));
+        Pool pool = source.pool();
+        closeAll(checkout(pool, 3));
+        CountDownLatch closing = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicBoolean first = new AtomicBoolean(true);
+        pool.addListener(new PoolEvents() {
+            @Override
+            public void close(Connection connection, PoolEntry entry) {
+                if (first.compareAndSet(true, false)) {
+                    closing.countDown();
+                    try {
+                        release.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+            }
+        });
+        Worker<Boolean> reconfiguring = Worker.start("reconfiguring", () -> source.reconfigure(settings(1, 0)));
+        assertTrue(closing.await(QueuePoolFixture.BOUND.toMillis(), TimeUnit.MILLISECONDS),
+                "the move closes the surplus");
+
+        Worker<Void> disposing = Worker.start("disposing", () -> {
+            pool.dispose();
+            return null;
+        });
+        QueuePoolFixture.await(() -> disposing.isDone() || disposing.isParked(), "dispose to finish or wait");
+        release.countDown();
+        assertTrue(reconfiguring.join());
+        disposing.join();
+
+        assertEquals(0, driver.open(), () -> "a disposed pool holds no open connection: " + driver);
+        assertEquals(0, pool.status().checkedIn(), pool.status().toString());
+    }
+
+    /**
+     * A smaller pool.size and max.overflow while the pool is at its old limit and checkouts wait: the connections
+     * coming back beyond the new limit close rather than go to the waiters, so that once the old checkouts are back
+     * the pool is within the new limit although it never stopped being busy.
+     */
+    @Test
+    void connectionsBeyondASmallerLimitCloseAsTheyComeBackEvenWithCheckoutsWaiting() throws SQLException {
+        SwappableDataSource source = dataSource(settings(4, 4));
+        Pool pool = source.pool();
+        List<ProxiedConnection> held = checkout(pool, 8);
+
+        assertTrue(source.reconfigure(settings(2, 0)));
+        Worker<Connection> first = Worker.start("first", pool::checkout);
+        awaitWaiting(pool, 1);
+        Worker<Connection> second = Worker.start("second", pool::checkout);
+        awaitWaiting(pool, 2);
+        closeAll(held);
+
+        Connection one = first.join();
+        Connection two = second.join();
+        assertEquals(2, driver.open(), () -> "the old checkouts are back and two are out: " + pool.status());
+        assertEquals(2, pool.status().open());
+        one.close();
+        two.close();
+        assertEquals(counts(2, 2, 0, 0), counts(pool));
+        assertEquals(2, driver.open());
+    }
+
+    /** close() fails a checkout waiting at the pool's limit, which learns that the data source is closed. */
+    @Test
+    void aCheckoutWaitingWhenTheDataSourceClosesFailsSayingItIsClosed() throws SQLException {
+        SwappableDataSource source = dataSource(settings(1, 0));
+        Connection held = source.getConnection();
+        Worker<Connection> waiting = Worker.start("waiting", source::getConnection);
+        awaitWaiting(source.pool(), 1);
+
+        source.close();
+
+        Throwable failure = waiting.failure();
+        assertTrue(failure instanceof SQLException, failure.toString());
+        assertEquals("08003", ((SQLException) failure).getSQLState(), failure.toString());
+        assertTrue(failure.getMessage().contains("'live' is closed"), failure.getMessage());
+        held.close();
+        assertEquals(0, driver.open());
+    }
+
+    /**
+     * Under steady load from more threads than the limits allow, pool.size and max.overflow go down: once every
+     * checkout that began before the change is back, the connections open never exceed the new limits, although the
+     * surplus was never idle long enough to be closed as idle.
+     */
+    @Test
+    void smallerLimitsHoldUnderSteadyLoadOnceTheOldCheckoutsAreBack() throws Exception {
+        int threads = 8;
+        SwappableDataSource source = dataSource(settings(6, 4));
+        Pool pool = source.pool();
+        AtomicBoolean changed = new AtomicBoolean();
+        AtomicBoolean checking = new AtomicBoolean();
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicInteger mostOpen = new AtomicInteger();
+        AtomicInteger checkedCheckouts = new AtomicInteger();
+        AtomicIntegerArray cyclesAfterChange = new AtomicIntegerArray(threads);
+        List<Worker<Integer>> workers = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            int me = t;
+            workers.add(Worker.start("worker-" + t, () -> {
+                int checkouts = 0;
+                while (!stop.get()) {
+                    boolean startedAfterChange = changed.get();
+                    boolean counted = checking.get();
+                    try (Connection connection = source.getConnection()) {
+                        stub(connection);
+                        if (counted) {
+                            mostOpen.accumulateAndGet((int) driver.open(), Math::max);
+                            checkedCheckouts.incrementAndGet();
+                        }
+                        Thread.yield();
+                    }
+                    if (startedAfterChange) {
+                        cyclesAfterChange.incrementAndGet(me);
+                    }
+                    checkouts++;
+                }
+                return checkouts;
+            }));
+        }
+        QueuePoolFixture.await(() -> driver.open() > 3, "the load to open more connections than the new limits");
+
+        assertTrue(source.reconfigure(settings(2, 1)));
+        changed.set(true);
+        QueuePoolFixture.await(() -> {
+            for (int t = 0; t < threads; t++) {
+                if (cyclesAfterChange.get(t) == 0) {
+                    return false;
+                }
+            }
+            return true;
+        }, "every worker to finish a checkout begun after the change");
+        checking.set(true);
+        QueuePoolFixture.await(() -> checkedCheckouts.get() >= 2_000, "2000 checkouts under the new limits");
+        stop.set(true);
+        for (Worker<Integer> worker : workers) {
+            worker.join();
+        }
+
+        assertTrue(mostOpen.get() <= 3, "open connections under pool.size 2 + max.overflow 1: " + mostOpen.get());
+        assertTrue(driver.open() <= 2, driver.toString());
     }
 }

@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
+import java.util.function.UnaryOperator;
 
 import org.junit.jupiter.api.Test;
 import org.poolkit.api.Pool;
@@ -63,9 +64,12 @@ class StaticPoolDisposeRaceTest {
         }
     }
 
-    /** A StaticPool whose checkout lets dispose() run after it has chosen the entry, before the engine takes it. */
-    private Pool disposingAfterTheStrategyChose() {
-        PoolStrategyProvider provider = new PoolStrategyProvider() {
+    /**
+     * A provider of StaticPools over {@code context} as {@code wrap} changes it, whose checkout runs
+     * {@code afterChoice} once StaticPool has chosen the entry, before the engine takes it.
+     */
+    private static PoolStrategyProvider staticPool(UnaryOperator<PoolContext> wrap, Runnable afterChoice) {
+        return new PoolStrategyProvider() {
             @Override
             public String name() {
                 return StaticPoolProvider.NAME;
@@ -73,12 +77,12 @@ class StaticPoolDisposeRaceTest {
 
             @Override
             public PoolStrategy create(PoolContext context) {
-                StaticPool real = new StaticPool(context);
+                StaticPool real = new StaticPool(wrap.apply(context));
                 return new PoolStrategy() {
                     @Override
                     public PoolEntry checkout() throws SQLException {
                         PoolEntry chosen = real.checkout();
-                        disposeIfArmed();
+                        afterChoice.run();
                         return chosen;
                     }
 
@@ -99,6 +103,11 @@ class StaticPoolDisposeRaceTest {
                 };
             }
         };
+    }
+
+    /** A StaticPool whose checkout lets dispose() run after it has chosen the entry, before the engine takes it. */
+    private Pool disposingAfterTheStrategyChose() {
+        PoolStrategyProvider provider = staticPool(context -> context, this::disposeIfArmed);
         Pool created = Pools.create(provider, driver, PoolSettings.defaults().withName("static-race"),
                 new FakeClock());
         pool.set(created);
@@ -276,86 +285,52 @@ class StaticPoolDisposeRaceTest {
         CountDownLatch returnNow = new CountDownLatch(1);
         AtomicBoolean pauseAfterChoice = new AtomicBoolean();
         AtomicBoolean claimDuringDiscard = new AtomicBoolean();
-        PoolStrategyProvider provider = new PoolStrategyProvider() {
+        UnaryOperator<PoolContext> discardingAfterAClaim = context -> new PoolContext() {
             @Override
-            public String name() {
-                return StaticPoolProvider.NAME;
+            public String poolName() {
+                return context.poolName();
             }
 
             @Override
-            public PoolStrategy create(PoolContext context) {
-                StaticPool real = new StaticPool(discardingAfterAClaim(context));
-                return new PoolStrategy() {
-                    @Override
-                    public PoolEntry checkout() throws SQLException {
-                        PoolEntry entry = real.checkout();
-                        if (pauseAfterChoice.compareAndSet(true, false)) {
-                            chosen.countDown();
-                            await(claimNow);
-                        }
-                        return entry;
-                    }
-
-                    @Override
-                    public void checkin(PoolEntry entry) {
-                        real.checkin(entry);
-                    }
-
-                    @Override
-                    public void dispose() {
-                        real.dispose();
-                    }
-
-                    @Override
-                    public PoolStatus status() {
-                        return real.status();
-                    }
-                };
+            public PoolSettings settings() {
+                return context.settings();
             }
 
-            private PoolContext discardingAfterAClaim(PoolContext context) {
-                return new PoolContext() {
-                    @Override
-                    public String poolName() {
-                        return context.poolName();
-                    }
+            @Override
+            public PoolEntry newEntry() throws SQLException {
+                return context.newEntry();
+            }
 
-                    @Override
-                    public PoolSettings settings() {
-                        return context.settings();
-                    }
+            @Override
+            public PoolEntry newSharedEntry() throws SQLException {
+                return context.newSharedEntry();
+            }
 
-                    @Override
-                    public PoolEntry newEntry() throws SQLException {
-                        return context.newEntry();
-                    }
+            @Override
+            public void discard(PoolEntry entry) {
+                if (claimDuringDiscard.compareAndSet(true, false)) {
+                    claimNow.countDown();
+                    await(holding);
+                }
+                context.discard(entry);
+            }
 
-                    @Override
-                    public PoolEntry newSharedEntry() throws SQLException {
-                        return context.newSharedEntry();
-                    }
+            @Override
+            public int openConnections() {
+                return context.openConnections();
+            }
 
-                    @Override
-                    public void discard(PoolEntry entry) {
-                        if (claimDuringDiscard.compareAndSet(true, false)) {
-                            claimNow.countDown();
-                            await(holding);
-                        }
-                        context.discard(entry);
-                    }
-
-                    @Override
-                    public int openConnections() {
-                        return context.openConnections();
-                    }
-
-                    @Override
-                    public long nanoTime() {
-                        return context.nanoTime();
-                    }
-                };
+            @Override
+            public long nanoTime() {
+                return context.nanoTime();
             }
         };
+        PoolStrategyProvider provider = staticPool(discardingAfterAClaim, () -> {
+            if (pauseAfterChoice.compareAndSet(true, false)) {
+                chosen.countDown();
+                await(claimNow);
+            }
+        });
         Pool racing = Pools.create(provider, driver, PoolSettings.defaults().withName("static-race"), new FakeClock());
         racing.checkout().close();
         StubConnection original = driver.connections().get(0);
