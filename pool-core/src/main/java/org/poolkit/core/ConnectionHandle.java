@@ -165,11 +165,28 @@ final class ConnectionHandle implements ProxiedConnection {
         // the handle still holds the entry, and takes the anchor back.
         held.returnAnchor(anchor);
         anchor = null;
-        if (!engine.detach(held, driver)) {
+        boolean released;
+        try {
+            released = engine.detach(held, driver);
+        } catch (Error listenerFailed) {
+            // A detach listener's Error comes after the engine let the connection go and gave the entry back: the
+            // handle owns the connection all the same, and its close() must not check that entry in a second time.
+            if (held.connection() != driver) {
+                becomeDetached(autoCommit, info);
+            } else {
+                anchor = held.lendAnchor();
+            }
+            throw listenerFailed;
+        }
+        if (!released) {
             anchor = held.lendAnchor();
             throw new SQLException("Connection was invalidated; nothing to detach (pool '" + engine.name() + "')",
                     "08003");
         }
+        becomeDetached(autoCommit, info);
+    }
+
+    private void becomeDetached(boolean autoCommit, Map<String, Object> info) {
         detachedAutoCommit = autoCommit;
         detachedInfo = info;
         detached = true;

@@ -11,6 +11,7 @@ import static org.poolkit.core.TestPools.assertCounts;
 import static org.poolkit.core.TestPools.execute;
 import static org.poolkit.core.TestPools.stub;
 
+import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
@@ -18,6 +19,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.poolkit.api.Pool;
 import org.poolkit.api.PoolEntry;
+import org.poolkit.api.PoolEvents;
 import org.poolkit.api.PoolStatus;
 import org.poolkit.api.ProxiedConnection;
 import org.poolkit.testkit.EventLog;
@@ -173,6 +175,29 @@ class DetachTest {
         assertEquals("08003", assertThrows(SQLException.class, connection::detach).getSQLState());
         connection.close();
 
+        assertCounts(pool, driver, 1, 0);
+    }
+
+    @Test
+    void anErrorFromADetachListenerStillLeavesTheHandleOwningTheConnection() throws SQLException {
+        pool.addListener(new PoolEvents() {
+            @Override
+            public void detach(Connection connection, PoolEntry entry) {
+                throw new AssertionError("detach listener broke");
+            }
+        });
+        ProxiedConnection connection = pool.checkout();
+        StubConnection detachedConnection = stub(connection);
+
+        assertThrows(AssertionError.class, connection::detach);
+        assertTrue(connection.isDetached());
+        ProxiedConnection next = pool.checkout();
+        connection.close();
+
+        assertEquals(1, detachedConnection.closes(), "the holder's close() closes the connection it detached");
+        assertTrue(next.entry().isCheckedOut(), "and does not check in the entry another holder now has");
+        assertEquals(1, pool.status().checkedOut());
+        next.close();
         assertCounts(pool, driver, 1, 0);
     }
 }
