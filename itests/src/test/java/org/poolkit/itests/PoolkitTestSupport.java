@@ -16,6 +16,8 @@ import java.sql.Statement;
 import java.util.Collection;
 import java.util.Dictionary;
 import java.util.Hashtable;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
@@ -191,24 +193,37 @@ public abstract class PoolkitTestSupport {
     }
 
     /** A whiteboard {@link PoolEvents} service that counts the driver connections its pools open and close. */
+    /**
+     * Counts the connections it saw opened and then closed. A close counts only for a connection this counter saw
+     * connect: a listener without {@code pool.name} also hears pools of earlier tests that are still being disposed
+     * (their data source is unregistered a moment before), and their closes are not this test's.
+     */
     static final class ConnectionCounter implements PoolEvents {
 
         final AtomicInteger connects = new AtomicInteger();
         final AtomicInteger closes = new AtomicInteger();
+        private final Set<Connection> seen = ConcurrentHashMap.newKeySet();
 
         @Override
         public void connect(Connection connection, PoolEntry entry) {
+            seen.add(connection);
             connects.incrementAndGet();
         }
 
         @Override
         public void close(Connection connection, PoolEntry entry) {
-            closes.incrementAndGet();
+            gone(connection);
         }
 
         @Override
         public void detach(Connection connection, PoolEntry entry) {
-            closes.incrementAndGet();
+            gone(connection);
+        }
+
+        private void gone(Connection connection) {
+            if (seen.remove(connection)) {
+                closes.incrementAndGet();
+            }
         }
 
         int open() {
@@ -275,7 +290,12 @@ public abstract class PoolkitTestSupport {
 
     /** For after an asynchronous step: the data source is unregistered a moment before its pool is disposed. */
     static void awaitOpen(int expected, ConnectionCounter counter, String what) {
-        await(() -> counter.open() == expected, what + ": " + expected + " open");
+        try {
+            await(() -> counter.open() == expected, what + ": " + expected + " open");
+        } catch (AssertionError notYet) {
+            throw new AssertionError(notYet.getMessage() + " (opened " + counter.connects + ", closed "
+                    + counter.closes + ")", notYet);
+        }
         assertOpen(expected, counter, what);
     }
 
