@@ -10,6 +10,7 @@ import javax.sql.DataSource;
 import org.apache.commons.dbcp2.BasicDataSource;
 import org.apache.tomcat.jdbc.pool.PoolProperties;
 import org.poolkit.api.ConnectionCreator;
+import org.poolkit.api.Pool;
 import org.poolkit.api.PoolSettings;
 import org.poolkit.benchmarks.driver.LeanDataSource;
 import org.poolkit.benchmarks.driver.LeanDriver;
@@ -115,9 +116,14 @@ public final class Contenders {
     }
 
     private static DataSource poolkit(String strategy, int size, DataSource target) {
+        return new PoolDataSource(poolkitPool(strategy, size, target));
+    }
+
+    /** A poolkit pool with the named strategy, configured as the {@code queue}, {@code static}, ... contenders. */
+    static Pool poolkitPool(String strategy, int size, DataSource target) {
         PoolSettings settings = PoolSettings.defaults().withName("bench-" + strategy).withPoolSize(size)
                 .withMaxOverflow(0).withTimeout(Duration.ofMillis(TIMEOUT_MS));
-        return new PoolDataSource(Pools.create(strategy, ConnectionCreator.of(target), settings));
+        return Pools.create(strategy, ConnectionCreator.of(target), settings);
     }
 
     private static DataSource hikari(int size, DataSource target) {

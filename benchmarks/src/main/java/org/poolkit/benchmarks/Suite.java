@@ -16,7 +16,8 @@ import org.openjdk.jmh.runner.options.TimeValue;
 import org.poolkit.benchmarks.report.Report;
 
 /**
- * Runs every benchmark the results page shows and writes the page: the cycles at 1, 2 and 8 threads, Derby, and —
+ * Runs every benchmark the results page shows and writes the page: the cycles at 1, 2 and 8 threads, Derby, the
+ * latency of checkouts while the strategy is swapped (2 and 8 threads), and —
  * given a JDK with virtual threads — {@value VirtualThreadBench#THREADS} virtual threads sharing
  * {@value VirtualThreadBench#POOL_SIZE} connections. Each part's JMH results go to a
  * JSON file in the output folder, and {@link Report} turns those files into {@code BENCHMARKS.md} and its chart.
@@ -32,6 +33,7 @@ import org.poolkit.benchmarks.report.Report;
 public final class Suite {
 
     static final int[] THREADS = {1, 2, 8};
+    static final int[] SWAP_THREADS = {2, 8};
 
     private final boolean smoke;
     private final Path out;
@@ -89,6 +91,9 @@ public final class Suite {
         }
         for (int threads : threadCounts) {
             results.add(run("derby-" + threads + "t", base().include(DerbyBench.class.getName()).threads(threads)));
+        }
+        for (int threads : smoke ? threadCounts : SWAP_THREADS) {
+            results.add(run("swap-" + threads + "t", base().include(SwapBench.class.getName()).threads(threads)));
         }
         if (virtualThreadJava != null && !Files.isExecutable(Paths.get(virtualThreadJava))) {
             System.out.println("Skipping the virtual-thread run: " + virtualThreadJava + " is not an executable java");

@@ -28,6 +28,7 @@ import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
 import org.knowm.xchart.style.Styler;
 import org.poolkit.benchmarks.Contenders;
+import org.poolkit.benchmarks.SwapBench;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
@@ -47,6 +48,11 @@ public final class Report {
             + "java -cp benchmarks/target/benchmarks.jar org.poolkit.benchmarks.Suite "
             + "--vt-java /usr/lib/jvm/temurin-25-jdk-amd64/bin/java";
     private static final List<String> CYCLES = List.of("connectionCycle", "statementCycle");
+    private static final String SWAPPING = "queue → null → static → threadlocal, swapped every "
+            + SwapBench.SWAP_PERIOD_MS + " ms";
+    private static final String NOT_SWAPPING = "queue, not swapped";
+    /** JMH's keys of the latency percentiles the swap table shows: p50, p90, p99, p99.9, max. */
+    private static final List<String> PERCENTILE_ORDER = List.of("50.0", "90.0", "99.0", "99.9", "100.0");
     private static final List<String> POOL_ORDER = List.of("queue", "static", "threadlocal", "null", "hikari",
             "agroal", "dbcp2", "tomcat", "vibur", "c3p0", "unpooled");
 
@@ -108,12 +114,19 @@ public final class Report {
         String benchmark = entry.get("benchmark").getAsString();
         benchmark = benchmark.substring(benchmark.lastIndexOf('.') + 1);
         JsonObject params = entry.has("params") ? entry.getAsJsonObject("params") : new JsonObject();
-        String pool = params.has("pool") ? params.get("pool").getAsString() : "?";
+        String pool = params.has("pool") ? params.get("pool").getAsString()
+                : params.has("swapping") ? (params.get("swapping").getAsBoolean() ? SWAPPING : NOT_SWAPPING) : "?";
         int size = params.has("maxPoolSize") ? Integer.parseInt(params.get("maxPoolSize").getAsString()) : 0;
         JsonObject metric = entry.getAsJsonObject("primaryMetric");
+        Map<String, Double> percentiles = new LinkedHashMap<>();
+        if (metric.has("scorePercentiles")) {
+            for (Map.Entry<String, JsonElement> p : metric.getAsJsonObject("scorePercentiles").entrySet()) {
+                percentiles.put(p.getKey(), number(p.getValue()));
+            }
+        }
         return new Result(benchmark, pool, size, entry.get("threads").getAsInt(), number(metric.get("score")),
                 number(metric.get("scoreError")), metric.get("scoreUnit").getAsString(),
-                entry.get("vmName").getAsString() + " " + entry.get("jdkVersion").getAsString());
+                entry.get("vmName").getAsString() + " " + entry.get("jdkVersion").getAsString(), percentiles);
     }
 
     private static double number(JsonElement element) {
@@ -144,6 +157,7 @@ public final class Report {
             appendCycle(md, cycle);
         }
         appendOther(md, "transaction", "Real work: a small transaction per cycle on embedded Derby (pool size 8)");
+        appendSwap(md);
         appendVirtualThreads(md);
         appendEnvironment(md);
         return md.toString();
@@ -217,6 +231,39 @@ public final class Report {
             }
         }
         md.append('\n');
+    }
+
+    private void appendSwap(StringBuilder md) {
+        List<Result> rows = results.stream().filter(r -> r.benchmark().equals("swapCycle"))
+                .collect(Collectors.toList());
+        if (rows.isEmpty()) {
+            return;
+        }
+        md.append("## Live swap: getConnection(), close() latency while the strategy is switched\n\n");
+        md.append("Lower is better. A SwappableDataSource over the lean driver (pool size ").append(SwapBench.POOL_SIZE)
+                .append("); with swapping, a background thread builds the next strategy's pool and swaps to it every ")
+                .append(SwapBench.SWAP_PERIOD_MS).append(" ms, so checkouts also "
+                + "meet new pools' first connects and old pools closing connections as they come back. JMH "
+                + "SampleTime percentiles of the whole cycle; a trial fails if any getConnection() failed.\n\n");
+        md.append("| strategy | threads | mean | p50 | p90 | p99 | p99.9 | max |\n|---|---|---|---|---|---|---|---|\n");
+        for (int threads : threads("swapCycle")) {
+            for (String swapping : List.of(NOT_SWAPPING, SWAPPING)) {
+                rows.stream().filter(r -> r.pool().equals(swapping) && r.threads() == threads).findFirst()
+                        .ifPresent(r -> md.append(percentileRow(r)));
+            }
+        }
+        md.append('\n');
+    }
+
+    private static String percentileRow(Result r) {
+        String unit = " " + r.unit().replace("/op", "").replace("us", "µs");
+        StringBuilder row = new StringBuilder("| ").append(r.pool()).append(" | ").append(r.threads()).append(" | ")
+                .append(format(r.score())).append(unit);
+        for (String key : PERCENTILE_ORDER) {
+            Double value = r.percentiles().get(key);
+            row.append(" | ").append(value == null ? "—" : format(value) + unit);
+        }
+        return row.append(" |\n").toString();
     }
 
     private void appendVirtualThreads(StringBuilder md) {
