@@ -52,11 +52,14 @@ final class QueuePool implements PoolStrategy {
     private final ReentrantLock reshaping = new ReentrantLock();
 
     /** The settings a queue pool works by, read together. */
-    private record Limits(int size, int maxOverflow, boolean useLifo, Duration timeout, long timeoutNanos) {
+    private record Limits(int size, int maxOverflow, long maxOpen, boolean useLifo, Duration timeout,
+            long timeoutNanos) {
 
         static Limits of(PoolSettings settings) {
             int size = settings.poolSize();
-            return new Limits(size, size == 0 ? -1 : settings.maxOverflow(), settings.useLifo(), settings.timeout(),
+            int maxOverflow = size == 0 ? -1 : settings.maxOverflow();
+            long maxOpen = maxOverflow == -1 ? Long.MAX_VALUE : (long) size + maxOverflow;
+            return new Limits(size, maxOverflow, maxOpen, settings.useLifo(), settings.timeout(),
                     saturatedNanos(settings.timeout()));
         }
 
@@ -221,13 +224,8 @@ final class QueuePool implements PoolStrategy {
     }
 
     private boolean reserveSlot() {
-        Limits current = limits;
-        if (current.maxOverflow() == -1) {
-            opened.incrementAndGet();
-            return true;
-        }
-        long limit = (long) current.size() + current.maxOverflow();
-        for (int count = opened.get(); count < limit; count = opened.get()) {
+        long maxOpen = limits.maxOpen();
+        for (int count = opened.get(); count < maxOpen; count = opened.get()) {
             if (opened.compareAndSet(count, count + 1)) {
                 return true;
             }
@@ -237,12 +235,8 @@ final class QueuePool implements PoolStrategy {
 
     /** Gives up the slot of an entry coming back while more are open than the limits allow now (they were lowered). */
     private boolean releasedSurplusSlot() {
-        Limits current = limits;
-        if (current.maxOverflow() == -1) {
-            return false;
-        }
-        long limit = (long) current.size() + current.maxOverflow();
-        for (int count = opened.get(); count > limit; count = opened.get()) {
+        long maxOpen = limits.maxOpen();
+        for (int count = opened.get(); count > maxOpen; count = opened.get()) {
             if (opened.compareAndSet(count, count - 1)) {
                 return true;
             }
