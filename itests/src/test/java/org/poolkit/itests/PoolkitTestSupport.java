@@ -11,13 +11,17 @@ import static org.ops4j.pax.exam.CoreOptions.systemProperty;
 import java.io.File;
 import java.io.IOException;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Collection;
 import java.util.Dictionary;
 import java.util.Hashtable;
+import java.util.List;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
@@ -29,12 +33,16 @@ import org.ops4j.pax.exam.Configuration;
 import org.ops4j.pax.exam.Option;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.framework.ServiceEvent;
+import org.osgi.framework.ServiceListener;
 import org.osgi.framework.ServiceReference;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.cm.ConfigurationAdmin;
+import org.osgi.service.jdbc.DataSourceFactory;
 import org.poolkit.api.Pool;
 import org.poolkit.api.PoolEntry;
 import org.poolkit.api.PoolEvents;
+import org.poolkit.api.spi.PoolStrategyProvider;
 
 /**
  * What every integration test shares: the framework's bundles, data sources made through Configuration Admin, and
@@ -161,7 +169,7 @@ public abstract class PoolkitTestSupport {
 
     static int count(Connection connection, String table) throws SQLException {
         try (Statement statement = connection.createStatement();
-                java.sql.ResultSet rows = statement.executeQuery("SELECT COUNT(*) FROM " + table)) {
+                ResultSet rows = statement.executeQuery("SELECT COUNT(*) FROM " + table)) {
             rows.next();
             return rows.getInt(1);
         }
@@ -177,24 +185,23 @@ public abstract class PoolkitTestSupport {
         await(() -> derbyFactory() != null, "Derby's DataSourceFactory");
         CountingDriverFactory counting = new CountingDriverFactory(context.getService(derbyFactory()));
         Hashtable<String, Object> properties = new Hashtable<>();
-        properties.put(org.osgi.service.jdbc.DataSourceFactory.OSGI_JDBC_DRIVER_NAME, CountingDriverFactory.NAME);
-        context.registerService(org.osgi.service.jdbc.DataSourceFactory.class, counting, properties);
+        properties.put(DataSourceFactory.OSGI_JDBC_DRIVER_NAME, CountingDriverFactory.NAME);
+        context.registerService(DataSourceFactory.class, counting, properties);
         return counting;
     }
 
-    private ServiceReference<org.osgi.service.jdbc.DataSourceFactory> derbyFactory() {
+    private ServiceReference<DataSourceFactory> derbyFactory() {
         try {
-            Collection<ServiceReference<org.osgi.service.jdbc.DataSourceFactory>> refs = context.getServiceReferences(
-                    org.osgi.service.jdbc.DataSourceFactory.class, "(osgi.jdbc.driver.name=derby)");
+            Collection<ServiceReference<DataSourceFactory>> refs = context.getServiceReferences(
+                    DataSourceFactory.class, "(osgi.jdbc.driver.name=derby)");
             return refs.isEmpty() ? null : refs.iterator().next();
         } catch (InvalidSyntaxException e) {
             throw new AssertionError(e);
         }
     }
 
-    /** A whiteboard {@link PoolEvents} service that counts the driver connections its pools open and close. */
     /**
-     * Counts the connections it saw opened and then closed. A close counts only for a connection this counter saw
+     * A whiteboard {@link PoolEvents} service that counts the connections it saw opened and then closed. A close counts only for a connection this counter saw
      * connect: a listener without {@code pool.name} also hears pools of earlier tests that are still being disposed
      * (their data source is unregistered a moment before), and their closes are not this test's.
      */
@@ -239,23 +246,23 @@ public abstract class PoolkitTestSupport {
     }
 
     /** @return the strategies installed in the framework now */
-    java.util.Set<String> installedStrategies() throws InvalidSyntaxException {
-        java.util.Set<String> names = new java.util.TreeSet<>();
-        for (ServiceReference<org.poolkit.api.spi.PoolStrategyProvider> ref : context.getServiceReferences(
-                org.poolkit.api.spi.PoolStrategyProvider.class, null)) {
+    Set<String> installedStrategies() throws InvalidSyntaxException {
+        Set<String> names = new TreeSet<>();
+        for (ServiceReference<PoolStrategyProvider> ref : context.getServiceReferences(
+                PoolStrategyProvider.class, null)) {
             names.add((String) ref.getProperty("pool.strategy"));
         }
         return names;
     }
 
     /** Records every registration and unregistration of the named data source's service. */
-    static final class RegistrationEvents implements org.osgi.framework.ServiceListener {
+    static final class RegistrationEvents implements ServiceListener {
 
-        final java.util.List<Integer> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+        final List<Integer> events = new CopyOnWriteArrayList<>();
 
         @Override
-        public void serviceChanged(org.osgi.framework.ServiceEvent event) {
-            if (event.getType() != org.osgi.framework.ServiceEvent.MODIFIED) {
+        public void serviceChanged(ServiceEvent event) {
+            if (event.getType() != ServiceEvent.MODIFIED) {
                 events.add(event.getType());
             }
         }
@@ -268,12 +275,12 @@ public abstract class PoolkitTestSupport {
     }
 
     /** @return the error lines logged since this class's framework started */
-    static java.util.List<String> loggedErrors() {
-        java.util.List<String> lines = LoggedErrors.lines();
+    static List<String> loggedErrors() {
+        List<String> lines = LoggedErrors.lines();
         if (lines == null) {
             throw new AssertionError("logged errors are not being collected");
         }
-        return java.util.List.copyOf(lines);
+        return List.copyOf(lines);
     }
 
     // ---- bounded waits

@@ -80,7 +80,7 @@ public final class PoolConfig {
         boolean useLifo = bool(properties, USE_LIFO, defaults.useLifo());
         Duration recycle = seconds(properties, RECYCLE, defaults.recycle());
         boolean prePing = bool(properties, PRE_PING, defaults.prePing());
-        ResetStyle reset = resetStyle(properties);
+        ResetStyle reset = resetStyle(properties, defaults.resetOnReturn());
         Duration leakThreshold = seconds(properties, LEAK_DETECTION_THRESHOLD, defaults.leakDetectionThreshold());
         return new PoolSettings(name, poolSize, maxOverflow, timeout, useLifo, recycle, prePing, reset,
                 leakThreshold);
@@ -154,10 +154,10 @@ public final class PoolConfig {
         throw invalid(key, value, "true or false");
     }
 
-    private static ResetStyle resetStyle(Map<String, ?> properties) {
+    private static ResetStyle resetStyle(Map<String, ?> properties, ResetStyle fallback) {
         Object value = properties.get(RESET_ON_RETURN);
         if (value == null) {
-            return PoolSettings.defaults().resetOnReturn();
+            return fallback;
         }
         if (value instanceof String) {
             return ResetStyle.parse((String) value);

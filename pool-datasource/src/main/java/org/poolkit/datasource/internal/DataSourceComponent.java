@@ -150,7 +150,7 @@ public final class DataSourceComponent {
                 return;
             }
             ServiceReference<PoolStrategyProvider> nextStrategy = best(PoolStrategyProvider.class,
-                    "(" + STRATEGY + "=" + escape(next.strategy) + ")", leaving);
+                    "(" + STRATEGY + "=" + DataSourceSpec.escape(next.strategy) + ")", leaving);
             if (nextStrategy == null) {
                 reject("strategy must name an installed strategy; was '" + next.strategy + "' (installed: "
                         + installedStrategies(leaving) + ")", true);
@@ -341,10 +341,6 @@ public final class DataSourceComponent {
             throw new IllegalStateException(cannotHappen);
         }
         return names;
-    }
-
-    private static String escape(String value) {
-        return value.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)").replace("*", "\\*");
     }
 
     /** Strategies and drivers: any coming, going or changing may change what the data source should run on. */

@@ -137,7 +137,8 @@ final class DataSourceSpec {
                 && driverProperties.equals(other.driverProperties);
     }
 
-    private static String escape(String value) {
+    /** @return {@code value} fit for the value of an LDAP service filter's item: {@code \ ( ) *} escaped */
+    static String escape(String value) {
         StringBuilder escaped = new StringBuilder(value.length());
         for (char c : value.toCharArray()) {
             if (c == '\\' || c == '(' || c == ')' || c == '*') {
