@@ -96,6 +96,22 @@ class AssertionPoolTest {
         assertEquals(1, driver.opened());
     }
 
+    /** A checkout in a method of its own, made after an earlier holder has returned its connection. */
+    private static ProxiedConnection laterCheckoutHoldingOn(Pool pool) throws SQLException {
+        return pool.checkout();
+    }
+
+    @Test
+    void theErrorShowsTheCurrentHoldersCheckoutNotAnEarlierOnes() throws SQLException {
+        Pool pool = pool();
+        firstCheckoutHoldingOn(pool).close();
+        try (ProxiedConnection held = laterCheckoutHoldingOn(pool)) {
+            AssertionError error = assertThrows(AssertionError.class, pool::checkout);
+            assertTrue(mentions(error.getCause(), "laterCheckoutHoldingOn"), "the current holder's stack");
+            assertFalse(mentions(error.getCause(), "firstCheckoutHoldingOn"), "not the returned holder's");
+        }
+    }
+
     @Test
     void aSecondCheckoutFromAnotherThreadFailsToo() throws Exception {
         Pool pool = pool();

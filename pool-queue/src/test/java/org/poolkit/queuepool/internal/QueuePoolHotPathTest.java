@@ -1,11 +1,15 @@
 package org.poolkit.queuepool.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import static org.poolkit.queuepool.internal.QueuePoolFixture.awaitWaiting;
 import static org.poolkit.queuepool.internal.QueuePoolFixture.queuePool;
 import static org.poolkit.queuepool.internal.QueuePoolFixture.settings;
+import static org.poolkit.queuepool.internal.QueuePoolFixture.stub;
 
 import java.lang.management.ManagementFactory;
 import java.sql.Connection;
@@ -17,6 +21,7 @@ import java.util.function.LongSupplier;
 
 import org.junit.jupiter.api.Test;
 import org.poolkit.api.Pool;
+import org.poolkit.api.ProxiedConnection;
 import org.poolkit.testkit.StubDriver;
 
 /**
@@ -88,5 +93,26 @@ class QueuePoolHotPathTest {
         // The handle is 40 bytes with compressed references, 56 without; a second object per cycle (the leak
         // tracker it used to carry was 24 more) would exceed this.
         assertTrue(perCycle <= 56, "bytes allocated per checkout and checkin: " + perCycle);
+    }
+
+    /**
+     * The allocation bound above would also pass if handles were recycled: a closed handle must not become the next
+     * holder's, and must stay closed while the next holder uses the same driver connection.
+     */
+    @Test
+    void aClosedHandleIsNeverTheNextHoldersAndStaysClosed() throws SQLException {
+        Pool pool = queuePool(driver, settings(1, 0));
+        ProxiedConnection first = pool.checkout();
+        first.close();
+
+        try (ProxiedConnection next = pool.checkout()) {
+            assertNotSame(first, next);
+            assertSame(stub(next), driver.connections().get(0), "the same driver connection, a new handle");
+            assertTrue(first.isClosed());
+            assertEquals("08003", assertThrows(SQLException.class, first::createStatement).getSQLState());
+            first.close();
+            assertTrue(next.isValid(1), "closing the old handle again leaves the new holder alone");
+            assertEquals(1, pool.status().checkedOut());
+        }
     }
 }
