@@ -132,6 +132,8 @@ public class ShellCommandsIT extends PoolkitTestSupport {
                 + "pool:load: THREADS must be a whole number from 1 to 256; was 'many'\n");
         assertRefused("pool:watch strict 0", "usage: pool:watch NAME [SECONDS]\n"
                 + "pool:watch: SECONDS must be a whole number from 1 to 86400; was '0'\n");
+        assertRefused("pool:demo soon", "usage: pool:demo [SECONDS]\n"
+                + "pool:demo: SECONDS must be a whole number from 1 to 600; was 'soon'\n");
         assertRefused("pool:create other 'jdbc:derby:memory:other;create=true' pool.size",
                 "usage: pool:create NAME URL [KEY=VALUE ...]\npool:create: expected KEY=VALUE; was 'pool.size'\n");
         assertRefused("pool:create other jdbc:nosuch:db",
@@ -156,7 +158,8 @@ public class ShellCommandsIT extends PoolkitTestSupport {
                 "created data source 'made' (configuration org.poolkit.datasource~made): active\n"));
         ServiceReference<DataSource> ref = awaitDataSource("made");
         assertEquals("static", ref.getProperty("pool.strategy"));
-        org.osgi.service.cm.Configuration configuration = configAdmin.getConfiguration("org.poolkit.datasource~made", "?");
+        org.osgi.service.cm.Configuration configuration = configAdmin.getConfiguration(
+                "org.poolkit.datasource~made", "?");
         assertEquals("derby", configuration.getProperties().get("osgi.jdbc.driver.name"));
         assertEquals("2", configuration.getProperties().get("pool.size"));
         DataSource dataSource = context.getService(ref);

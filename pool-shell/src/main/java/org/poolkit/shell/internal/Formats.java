@@ -53,7 +53,9 @@ final class Formats {
         return seconds.stripTrailingZeros().toPlainString();
     }
 
-    /** @return a latency with three significant digits at most, in the unit that fits: {@code 850 ns}, {@code 12.3 us} */
+    /**
+     * @return a latency with three significant digits at most, in the unit that fits: {@code 850 ns}, {@code 12.3 us}
+     */
     static String latency(long nanos) {
         if (nanos < 1_000) {
             return nanos + " ns";

@@ -250,8 +250,12 @@ public final class PoolCommands {
                     next += TimeUnit.SECONDS.toNanos(1);
                     TimeUnit.NANOSECONDS.sleep(next - System.nanoTime());
                 }
-                out.println(LocalTime.now().format(CLOCK) + "  " + admin.lookup(name).map(PoolCommands::counts)
-                        .orElse("configuration deleted"));
+                Optional<ManagedDataSource> dataSource = admin.lookup(name);
+                out.println(LocalTime.now().format(CLOCK) + "  "
+                        + dataSource.map(PoolCommands::counts).orElse("configuration deleted"));
+                if (dataSource.isEmpty()) {
+                    return;
+                }
             }
         });
     }

@@ -56,7 +56,8 @@ class ConfigKeysTest {
     void anUnknownKeyListsTheKnownOnes() {
         CommandError error = refused("colour", "blue");
         assertTrue(error.showsUsage());
-        assertTrue(error.getMessage().startsWith("unknown key 'colour'; known keys: jdbc.*, leak.detection.threshold, "),
+        assertTrue(error.getMessage().startsWith(
+                "unknown key 'colour'; known keys: jdbc.*, leak.detection.threshold, "),
                 error.getMessage());
     }
 
