@@ -10,6 +10,7 @@ import static org.ops4j.pax.exam.CoreOptions.mavenBundle;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Hashtable;
 import java.util.concurrent.Callable;
 import javax.inject.Inject;
 import javax.sql.DataSource;
@@ -90,6 +91,32 @@ public class ShellCommandsIT extends PoolkitTestSupport {
         assertEquals("", list.err + status.err);
         configuration.delete();
         awaitNoDataSource("listed");
+    }
+
+    @Test
+    public void aWaitingDataSourceIsListedWithWhatItWaitsFor() throws Exception {
+        Hashtable<String, Object> properties = derby("waiting");
+        properties.put("strategy", "nosuch");
+        org.osgi.service.cm.Configuration configuration = create(properties);
+        await(() -> listed("waiting"), "the data source to be listed");
+
+        Output list = execute("pool:list");
+        assertTrue(list.toString(), list.out.matches("(?s).*\nwaiting +nosuch +- +- +- +- +waiting for strategy "
+                + "'nosuch'\n.*"));
+        Output status = execute("pool:status waiting");
+        assertTrue(status.toString(), status.out.matches("(?s).*\nproblem +strategy must name an installed "
+                + "strategy; was 'nosuch' \\(installed: .*"));
+        assertRefused("pool:load waiting 1 1",
+                "pool:load: data source 'waiting' is waiting for strategy 'nosuch': nothing to load\n");
+        configuration.delete();
+    }
+
+    private boolean listed(String name) {
+        try {
+            return execute("pool:list").out.contains("\n" + name + " ");
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
     }
 
     @Test
