@@ -131,13 +131,19 @@ public class ShellCommandsIT extends PoolkitTestSupport {
         DataSource dataSource = context.getService(ref);
         assertEquals(3, pool(dataSource).settings().poolSize());
 
+        // Gogo reads true, 2.5 and null as values, not words: the commands take them back as typed.
+        Output typed = execute("pool:set changed use.lifo true; pool:set changed timeout 2.5");
+        assertEquals(typed.toString(), "changed: use.lifo (unset, default false) -> true (applied in place)\n"
+                + "changed: timeout (unset, default 30) -> 2.5 (applied in place)\n", typed.out);
+        assertEquals(2500, pool(dataSource).settings().timeout().toMillis());
+
         Output swap = execute("pool:swap changed null");
         assertTrue(swap.toString(), swap.out.startsWith("changed: strategy (unset, default queue) -> null (swapped"));
         assertEquals("null", configuration.getProperties().get("strategy"));
         assertEquals("null", pool(dataSource).strategy());
         assertEquals("null", dataSourceRef("changed").getProperty("pool.strategy"));
         assertEquals("the same service throughout", serviceId, serviceId(dataSourceRef("changed")));
-        assertEquals("", set.err + swap.err);
+        assertEquals("", set.err + typed.err + swap.err);
         context.ungetService(ref);
         configuration.delete();
         awaitNoDataSource("changed");
