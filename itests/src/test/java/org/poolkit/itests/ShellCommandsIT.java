@@ -9,6 +9,7 @@ import static org.ops4j.pax.exam.CoreOptions.mavenBundle;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Hashtable;
 import java.util.concurrent.Callable;
@@ -224,6 +225,52 @@ public class ShellCommandsIT extends PoolkitTestSupport {
         assertEquals("", load.err + watch.err);
         configuration.delete();
         awaitNoDataSource("loaded");
+    }
+
+    /**
+     * Ctrl-C in gogo.jline (and Karaf) interrupts the session's foreground job: watch then ends, and load ends with
+     * the summary of what ran.
+     */
+    @Test
+    public void anInterruptEndsWatchAndLoadAsCtrlCWould() throws Exception {
+        org.osgi.service.cm.Configuration configuration = create(derby("interrupted"));
+        awaitDataSource("interrupted");
+
+        Output watch = interrupt("pool:watch interrupted", "open", "pool:watch: interrupted\n");
+        Output load = interrupt("pool:load interrupted 2 600", "tx ", "getConnection  p50 ");
+        assertTrue(load.toString(), load.out.matches("(?s).*\nload on 'interrupted': 2 threads, [\\d.]+ s "
+                + "\\(interrupted\\)\ntransactions .*\nfailures +0 .*"));
+        assertEquals("", watch.err + load.err);
+        configuration.delete();
+        awaitNoDataSource("interrupted");
+    }
+
+    /**
+     * Runs the command, interrupts its job once it printed {@code started}, and returns what it printed once it
+     * printed {@code ended}. Gogo runs the command on a thread of its own; the interrupt cancels it, and the session's
+     * {@code execute} returns at once with an {@code InterruptedException}, while the command finishes its output.
+     */
+    private Output interrupt(String command, String started, String ended) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        try (CommandSession session = processor.createSession(new ByteArrayInputStream(new byte[0]), out, err)) {
+            Thread shell = new Thread(() -> {
+                try {
+                    session.execute(command);
+                } catch (InterruptedException expected) {
+                    // The job was interrupted, as Ctrl-C does.
+                } catch (Exception e) {
+                    e.printStackTrace(new PrintStream(err, true, StandardCharsets.UTF_8));
+                }
+            }, "shell");
+            shell.start();
+            await(() -> out.toString(StandardCharsets.UTF_8).contains(started), command + " to print " + started);
+            session.foregroundJob().interrupt();
+            shell.join(BOUND_MILLIS);
+            assertFalse(command + " ended after the interrupt", shell.isAlive());
+            await(() -> out.toString(StandardCharsets.UTF_8).contains(ended), command + " to print " + ended);
+        }
+        return new Output(out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 
     @Test
