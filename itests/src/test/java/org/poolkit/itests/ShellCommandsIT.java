@@ -170,6 +170,9 @@ public class ShellCommandsIT extends PoolkitTestSupport {
                 + "pool:demo: SECONDS must be a whole number from 1 to 600; was 'soon'\n");
         assertRefused("pool:create other 'jdbc:derby:memory:other;create=true' pool.size",
                 "usage: pool:create NAME URL [KEY=VALUE ...]\npool:create: expected KEY=VALUE; was 'pool.size'\n");
+        assertRefused("pool:create other jdbc:derby:memory:other dataSourceName=else",
+                "usage: pool:create NAME URL [KEY=VALUE ...]\npool:create: dataSourceName is given twice (NAME and URL "
+                + "are the data source's dataSourceName and url)\n");
         assertRefused("pool:create other jdbc:nosuch:db",
                 "pool:create: no installed DataSourceFactory accepts the url 'jdbc:nosuch:db'");
         assertNull("the refused changes were not written", configuration.getProperties().get("pool.size"));
