@@ -23,13 +23,16 @@ import org.osgi.framework.launch.FrameworkFactory;
 
 /**
  * Apache Felix with the embedded bundles installed from poolkit.jar. Its cache lives in a fresh temporary directory
- * that {@link #stop} deletes, so every start installs the bundles of the jar being run, never a previous build's.
+ * ({@code poolkit-cache-<pid>}) that {@link #stop} deletes, so every start installs the bundles of the jar being run,
+ * never a previous build's. A process killed outright cannot delete its cache: the next start deletes those whose
+ * process is gone.
  *
  * <p>Confined to the launcher's main thread, except {@link #stop}, which the shutdown hook may call as well.
  */
 final class EmbeddedFramework {
 
     private static final long STOP_TIMEOUT_MILLIS = 15_000;
+    private static final String CACHE_PREFIX = "poolkit-cache-";
 
     private final Framework framework;
     private final Path cache;
@@ -48,7 +51,9 @@ final class EmbeddedFramework {
      * @throws BundleException if Felix cannot initialize
      */
     static EmbeddedFramework create(Map<String, String> properties) throws IOException, BundleException {
-        Path cache = Files.createTempDirectory("poolkit-cache-");
+        Path temp = Path.of(System.getProperty("java.io.tmpdir"));
+        deleteAbandonedCaches(temp);
+        Path cache = temp.resolve(CACHE_PREFIX + ProcessHandle.current().pid());
         Map<String, String> all = new HashMap<>(properties);
         all.put(Constants.FRAMEWORK_STORAGE, cache.toString());
         all.put(Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
@@ -128,18 +133,35 @@ final class EmbeddedFramework {
             Thread.currentThread().interrupt();
             stopped = false;
         }
-        deleteCache();
+        deleteTree(cache);
         return stopped;
     }
 
-    private void deleteCache() {
-        if (!Files.exists(cache)) {
+    /** Deletes the caches of poolkit processes that no longer run (killed, so their own stop never ran). */
+    private static void deleteAbandonedCaches(Path temp) throws IOException {
+        try (Stream<Path> caches = Files.list(temp)) {
+            caches.filter(path -> path.getFileName().toString().startsWith(CACHE_PREFIX))
+                    .filter(path -> !isRunning(path.getFileName().toString().substring(CACHE_PREFIX.length())))
+                    .forEach(EmbeddedFramework::deleteTree);
+        }
+    }
+
+    private static boolean isRunning(String pid) {
+        try {
+            return ProcessHandle.of(Long.parseLong(pid)).map(ProcessHandle::isAlive).orElse(false);
+        } catch (NumberFormatException e) {
+            return true; // not one of ours: leave it alone
+        }
+    }
+
+    private static void deleteTree(Path root) {
+        if (!Files.exists(root)) {
             return;
         }
-        try (Stream<Path> files = Files.walk(cache)) {
+        try (Stream<Path> files = Files.walk(root)) {
             files.sorted(Comparator.reverseOrder()).forEach(EmbeddedFramework::delete);
         } catch (IOException | UncheckedIOException e) {
-            System.err.println("poolkit: could not delete the framework cache " + cache + ": " + e.getMessage());
+            System.err.println("poolkit: could not delete the framework cache " + root + ": " + e.getMessage());
         }
     }
 
