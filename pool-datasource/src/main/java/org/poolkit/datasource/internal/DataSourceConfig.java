@@ -11,12 +11,13 @@ import org.osgi.service.metatype.annotations.Option;
  * without the prefix; metatype cannot list them. The component reads the configuration map itself
  * ({@link DataSourceSpec}), so that a bad value is reported as given.
  */
-@ObjectClassDefinition(name = "poolkit data source",
+@ObjectClassDefinition(id = DataSourceComponent.PID, name = "poolkit data source",
         description = "A pooled javax.sql.DataSource service; its strategy and settings can change while it runs.")
 @interface DataSourceConfig {
 
     @AttributeDefinition(name = "Data source name", required = false,
-            description = "The dataSourceName service property consumers filter on; also the pool's name in logs.")
+            description = "The dataSourceName service property consumers filter on, and the pool's name in logs and "
+                    + "events; defaults to the configuration's PID.")
     String dataSourceName();
 
     @AttributeDefinition(name = "JNDI name", required = false,
@@ -24,24 +25,28 @@ import org.osgi.service.metatype.annotations.Option;
     String osgi_jndi_service_name();
 
     @AttributeDefinition(name = "Driver name", required = false,
-            description = "osgi.jdbc.driver.name of the DataSourceFactory that opens connections (e.g. derby).")
+            description = "The osgi.jdbc.driver.name of the DataSourceFactory service that opens connections (derby "
+                    + "for pax-jdbc-derby). This or the driver class is required.")
     String osgi_jdbc_driver_name();
 
     @AttributeDefinition(name = "Driver class", required = false,
-            description = "osgi.jdbc.driver.class of the DataSourceFactory, if no driver name is given.")
+            description = "The osgi.jdbc.driver.class of that DataSourceFactory, instead of (or besides) its name.")
     String osgi_jdbc_driver_class();
 
-    @AttributeDefinition(name = "URL", description = "The JDBC url the driver opens.")
+    @AttributeDefinition(name = "URL",
+            description = "The JDBC url the driver opens. A password inside it is masked wherever the url is shown.")
     String url();
 
-    @AttributeDefinition(name = "User", required = false)
+    @AttributeDefinition(name = "User", required = false, description = "The user the driver connects as.")
     String user();
 
     @AttributeDefinition(name = "Password", required = false, type = AttributeType.PASSWORD,
-            description = "Never logged and never a service property.")
+            description = "Given to the driver only: never logged, shown by a command or made a service property.")
     String password();
 
-    @AttributeDefinition(name = "Strategy", description = "Which pool strategy backs the data source.",
+    @AttributeDefinition(name = "Strategy",
+            description = "The pool strategy behind the data source; a strategy bundle must provide it. A change swaps "
+                    + "the pool live.",
             options = {@Option(value = "queue"), @Option(value = "null"), @Option(value = "static"),
                     @Option(value = "threadlocal"), @Option(value = "assertion")})
     String strategy() default "queue";
@@ -51,28 +56,34 @@ import org.osgi.service.metatype.annotations.Option;
     int pool_size() default 5;
 
     @AttributeDefinition(name = "Max overflow", min = "-1",
-            description = "queue: connections beyond the pool size; -1 means no limit.")
+            description = "queue: connections opened beyond the pool size under load; -1 means no limit.")
     int max_overflow() default 10;
 
     @AttributeDefinition(name = "Timeout (s)", min = "0",
-            description = "queue: how long getConnection() waits for a connection.")
+            description = "queue: seconds getConnection() waits at the limit before it fails with a "
+                    + "PoolTimeoutException.")
     double timeout() default 30;
 
     @AttributeDefinition(name = "Use LIFO", description = "queue: hand out the most recently returned connection first.")
     boolean use_lifo() default false;
 
     @AttributeDefinition(name = "Recycle (s)",
-            description = "A connection older than this is replaced at its next checkout; -1 means never.")
+            description = "Seconds after which a connection is replaced at its next checkout; -1 means never.")
     double recycle() default -1;
 
-    @AttributeDefinition(name = "Pre-ping", description = "Test each connection on checkout.")
+    @AttributeDefinition(name = "Pre-ping",
+            description = "Test each connection with Connection.isValid on checkout; a dead one is replaced and every "
+                    + "older one recycled.")
     boolean pre_ping() default false;
 
-    @AttributeDefinition(name = "Reset on return", description = "What checkin does to an open transaction.",
+    @AttributeDefinition(name = "Reset on return",
+            description = "What checkin does to a transaction the holder left open; nothing is sent in auto-commit "
+                    + "mode.",
             options = {@Option(value = "rollback"), @Option(value = "commit"), @Option(value = "none")})
     String reset_on_return() default "rollback";
 
     @AttributeDefinition(name = "Leak detection threshold (s)", min = "0",
-            description = "A checkout held longer than this is logged as a possible leak; 0 turns it off.")
+            description = "Seconds a checkout may be held before it is logged, with the stack of its checkout, as a "
+                    + "possible leak; 0 turns it off.")
     double leak_detection_threshold() default 0;
 }
