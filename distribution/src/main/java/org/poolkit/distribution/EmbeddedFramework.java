@@ -20,6 +20,8 @@ import org.osgi.framework.Constants;
 import org.osgi.framework.FrameworkEvent;
 import org.osgi.framework.launch.Framework;
 import org.osgi.framework.launch.FrameworkFactory;
+import org.osgi.framework.wiring.BundleWiring;
+import org.osgi.framework.wiring.FrameworkWiring;
 
 /**
  * Apache Felix with the embedded bundles installed from poolkit.jar. Its cache lives in a fresh temporary directory
@@ -33,6 +35,7 @@ final class EmbeddedFramework {
 
     private static final long STOP_TIMEOUT_MILLIS = 15_000;
     private static final String CACHE_PREFIX = "poolkit-cache-";
+    private static final String JLINE = "org.jline";
 
     private final Framework framework;
     private final Path cache;
@@ -103,6 +106,37 @@ final class EmbeddedFramework {
             }
         }
         return failures;
+    }
+
+    /**
+     * Starts the console bundles with jline's class loader as the thread's context class loader: gogo.jline makes
+     * its terminal while it starts, and jline 3 looks its terminal providers (exec, jni, ...) up through the context
+     * class loader. Without them it falls back to a dumb terminal: no line editing, and Ctrl-C stops the JVM instead of
+     * interrupting the running command.
+     *
+     * @return as {@link #start}
+     */
+    List<String> startConsole(List<EmbeddedBundle> bundles) throws BundleException {
+        Thread thread = Thread.currentThread();
+        ClassLoader previous = thread.getContextClassLoader();
+        try {
+            thread.setContextClassLoader(classLoaderOf(JLINE));
+            return start(bundles);
+        } finally {
+            thread.setContextClassLoader(previous);
+        }
+    }
+
+    /** @return the class loader of the installed bundle with this symbolic name; null if there is none */
+    private ClassLoader classLoaderOf(String symbolicName) {
+        for (Bundle bundle : installed.values()) {
+            if (symbolicName.equals(bundle.getSymbolicName())) {
+                context().getBundle(0).adapt(FrameworkWiring.class).resolveBundles(List.of(bundle));
+                BundleWiring wiring = bundle.adapt(BundleWiring.class);
+                return wiring == null ? null : wiring.getClassLoader();
+            }
+        }
+        return null;
     }
 
     /** Blocks until the framework stops (a {@code stop 0} in the console, or {@link #stop}). */

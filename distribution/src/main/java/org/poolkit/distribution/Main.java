@@ -104,7 +104,7 @@ public final class Main {
         report.awaitDataSources(expected, DATA_SOURCE_TIMEOUT_MILLIS);
         report.print(conf, expected, failures);
 
-        List<String> consoleFailures = framework.start(phase(bundles, EmbeddedBundle.Phase.CONSOLE));
+        List<String> consoleFailures = framework.startConsole(phase(bundles, EmbeddedBundle.Phase.CONSOLE));
         consoleFailures.forEach(failure -> System.err.println("poolkit: the console did not start: " + failure));
         framework.awaitStop();
         framework.stop();
