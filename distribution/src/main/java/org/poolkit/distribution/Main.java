@@ -59,7 +59,7 @@ public final class Main {
             System.err.println(USAGE);
             return 2;
         }
-        Logging.configure();
+        Logging.configure(demo);
         try {
             return demo ? demo() : interactive();
         } catch (IOException | BundleException | RuntimeException e) {
