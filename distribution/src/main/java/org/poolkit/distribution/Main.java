@@ -78,15 +78,7 @@ public final class Main {
                     + SampleConfiguration.SAMPLE_FILE);
         }
         Map<String, String> properties = commonProperties();
-        properties.put("felix.fileinstall.dir", conf.toString());
-        // Poll once a second so an edit applies at once; write Configuration Admin updates (pool:set, pool:swap)
-        // back into the .cfg file they came from; only configuration files, not bundles, are picked up.
-        // No felix.fileinstall.noInitialDelay: with it FileInstall scans twice at once, and the second scan can read
-        // the file while the write-back of the first scan's update has just truncated it, which empties the file.
-        properties.put("felix.fileinstall.poll", "1000");
-        properties.put("felix.fileinstall.enableConfigSave", "true");
-        properties.put("felix.fileinstall.filter", ".*\\.(cfg|config)");
-        properties.put("felix.fileinstall.log.level", "2");
+        properties.putAll(fileInstallProperties(conf));
         if (System.console() == null) {
             // No terminal (input piped, as in the tests): jline would warn that it falls back to a dumb one.
             System.setProperty("org.jline.terminal.dumb", "true");
@@ -130,13 +122,27 @@ public final class Main {
             return 1;
         } catch (Exception e) {
             System.err.println("poolkit: the demo failed: " + e);
-            e.printStackTrace();
             return 1;
         } finally {
             if (!framework.stop()) {
                 System.err.println("poolkit: the framework did not stop in time");
             }
         }
+    }
+
+    /** FileInstall, watching conf/. */
+    private static Map<String, String> fileInstallProperties(Path conf) {
+        Map<String, String> properties = new HashMap<>();
+        properties.put("felix.fileinstall.dir", conf.toString());
+        // Poll once a second so an edit applies at once; write Configuration Admin updates (pool:set, pool:swap)
+        // back into the .cfg file they came from; only configuration files, not bundles, are picked up.
+        // No felix.fileinstall.noInitialDelay: with it FileInstall scans twice at once, and the second scan can read
+        // the file while the write-back of the first scan's update has just truncated it, which empties the file.
+        properties.put("felix.fileinstall.poll", "1000");
+        properties.put("felix.fileinstall.enableConfigSave", "true");
+        properties.put("felix.fileinstall.filter", ".*\\.(cfg|config)");
+        properties.put("felix.fileinstall.log.level", "2");
+        return properties;
     }
 
     /** Framework properties both modes share. */
