@@ -71,10 +71,6 @@ final class EmbeddedFramework {
         return framework.getBundleContext();
     }
 
-    Framework framework() {
-        return framework;
-    }
-
     /** Installs the given bundles from the jar, in list order, without starting them. */
     void install(List<EmbeddedBundle> bundles) throws IOException, BundleException {
         for (EmbeddedBundle bundle : bundles) {
@@ -98,9 +94,7 @@ final class EmbeddedFramework {
                 throw new IllegalStateException(embedded.jarName() + " was not installed");
             }
             try {
-                if (bundle.getHeaders().get(Constants.FRAGMENT_HOST) == null) {
-                    bundle.start();
-                }
+                bundle.start();
             } catch (BundleException e) {
                 failures.add(bundle.getSymbolicName() + " (" + embedded.jarName() + "): " + e.getMessage());
             }

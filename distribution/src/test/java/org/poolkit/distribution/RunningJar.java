@@ -36,14 +36,7 @@ final class RunningJar implements AutoCloseable {
     }
 
     static RunningJar start(Path workingDirectory, String... args) throws IOException {
-        return start(List.of(), workingDirectory, args);
-    }
-
-    /** @param jvmOptions options before {@code -jar}, such as {@code -Dkey=value} */
-    static RunningJar start(List<String> jvmOptions, Path workingDirectory, String... args) throws IOException {
-        List<String> command = new ArrayList<>(List.of(JAVA.toString()));
-        command.addAll(jvmOptions);
-        command.addAll(List.of("-jar", JAR.toAbsolutePath().toString()));
+        List<String> command = new ArrayList<>(List.of(JAVA.toString(), "-jar", JAR.toAbsolutePath().toString()));
         command.addAll(List.of(args));
         Process process = new ProcessBuilder(command).directory(workingDirectory.toFile()).redirectErrorStream(true)
                 .start();
