@@ -89,7 +89,7 @@ public abstract class PoolkitTestSupport {
     }
 
     /** A bundle built by this reactor, from its target/ jar (never from the local repository, G8). */
-    private static Option reactorBundle(String module) {
+    static Option reactorBundle(String module) {
         String path = System.getProperty("poolkit.bundle." + module);
         if (path == null || !new File(path).isFile()) {
             throw new IllegalStateException("poolkit.bundle." + module + " names no jar: " + path

@@ -30,6 +30,8 @@ import org.poolkit.api.PoolEvents;
 import org.poolkit.api.spi.PoolStrategyProvider;
 import org.poolkit.core.Pools;
 import org.poolkit.core.SwappableDataSource;
+import org.poolkit.datasource.ManagedDataSource;
+import org.poolkit.datasource.ManagedDataSource.State;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,6 +47,8 @@ import org.slf4j.LoggerFactory;
  * what to do ({@link #reconcile}): take new settings in place, swap to a new pool (new strategy, driver, url or
  * credentials), register the data source, or unregister it when its strategy or driver went away. A configuration it
  * cannot use is logged, naming the property and the value, and the data source keeps running on its last good one.
+ * For as long as the configuration exists it also registers a {@link ManagedDataSource} that tells tools where the
+ * data source is: active, waiting for its strategy or driver (which), or rejected (why).
  *
  * <p>Thread-safe: every change runs under one lock; {@code getConnection()} never takes it.
  */
@@ -70,6 +74,8 @@ public final class DataSourceComponent {
     private final ServiceTracker<PoolStrategyProvider, ServiceReference<PoolStrategyProvider>> strategies;
     private final ServiceTracker<DataSourceFactory, ServiceReference<DataSourceFactory>> drivers;
     private final PoolEventsWhiteboard whiteboard;
+    private final ManagedState managed;
+    private final ServiceRegistration<ManagedDataSource> managedRegistration;
 
     // Guarded by lock. The running state is all null while no DataSource is registered.
     private Map<String, ?> config;
@@ -93,6 +99,8 @@ public final class DataSourceComponent {
         this.strategies = new ServiceTracker<>(context, PoolStrategyProvider.class, new Reconciling<>());
         this.drivers = new ServiceTracker<>(context, DataSourceFactory.class, new Reconciling<>());
         this.whiteboard = new PoolEventsWhiteboard(context);
+        this.managed = new ManagedState(String.valueOf(config.get("service.pid")), new ManagedState.Snapshot(
+                DataSourceSpec.name(config), State.REJECTED, "not read yet", null, "", "", ""));
         strategies.open();
         drivers.open();
         whiteboard.open();
@@ -103,6 +111,8 @@ public final class DataSourceComponent {
             lock.unlock();
         }
         reconcile(null);
+        // Registered outside the lock: the framework calls service listeners synchronously.
+        managedRegistration = context.registerService(ManagedDataSource.class, managed, managedProperties());
     }
 
     /** @param changed the configuration's new properties */
@@ -115,10 +125,15 @@ public final class DataSourceComponent {
             lock.unlock();
         }
         reconcile(null);
+        Object registeredName = managedRegistration.getReference().getProperty(ManagedDataSource.DATA_SOURCE_NAME);
+        if (!managed.name().equals(registeredName)) {
+            managedRegistration.setProperties(managedProperties());
+        }
     }
 
     @Deactivate
     void deactivate() {
+        managedRegistration.unregister();
         lock.lock();
         try {
             active = false;
@@ -146,21 +161,21 @@ public final class DataSourceComponent {
             try {
                 next = DataSourceSpec.parse(config);
             } catch (IllegalArgumentException e) {
-                reject(e.getMessage(), false);
+                reject(e.getMessage(), State.REJECTED, null);
                 return;
             }
             ServiceReference<PoolStrategyProvider> nextStrategy = best(PoolStrategyProvider.class,
                     "(" + STRATEGY + "=" + DataSourceSpec.escape(next.strategy) + ")", leaving);
             if (nextStrategy == null) {
                 reject("strategy must name an installed strategy; was '" + next.strategy + "' (installed: "
-                        + installedStrategies(leaving) + ")", true);
+                        + installedStrategies(leaving) + ")", State.WAITING_FOR_STRATEGY, next);
                 return;
             }
             ServiceReference<DataSourceFactory> nextDriver = best(DataSourceFactory.class, next.driverFilter(),
                     leaving);
             if (nextDriver == null) {
                 reject(next.driverKey + " must name an installed DataSourceFactory; was '" + next.driverValue + "'",
-                        true);
+                        State.WAITING_FOR_DRIVER, next);
                 return;
             }
             apply(next, nextStrategy, nextDriver);
@@ -192,7 +207,7 @@ public final class DataSourceComponent {
             }
             creator = nextCreator;
         } catch (SQLException | RuntimeException e) {
-            reject(e.getMessage(), false);
+            reject(e.getMessage(), State.REJECTED, next);
             return;
         }
         if (!nextStrategy.equals(strategyRef)) {
@@ -202,6 +217,7 @@ public final class DataSourceComponent {
         strategyRef = nextStrategy;
         driverRef = nextDriver;
         lastProblem = null;
+        publish(State.ACTIVE, null, next);
         Dictionary<String, Object> properties = serviceProperties(next);
         if (running) {
             registration.setProperties(properties);
@@ -281,10 +297,20 @@ public final class DataSourceComponent {
     }
 
     /**
-     * Logs why the configuration cannot be used now, once per problem. A service that is missing while nothing runs
-     * is a wait, not necessarily a mistake (the strategy's bundle may be starting or stopped): a warning.
+     * Logs why the configuration cannot be used now, once per problem, and tells the {@link ManagedDataSource}. A
+     * service that is missing while nothing runs is a wait, not necessarily a mistake (the strategy's bundle may be
+     * starting or stopped): a warning.
+     *
+     * @param whenStopped the state this problem means while no data source is registered
+     * @param described   the configuration as far as it could be read, or null
      */
-    private void reject(String problem, boolean missingService) {
+    private void reject(String problem, State whenStopped, DataSourceSpec described) {
+        boolean missingService = whenStopped != State.REJECTED;
+        if (registration != null) {
+            publish(State.ACTIVE, problem, spec);
+        } else {
+            publish(whenStopped, problem, described);
+        }
         if (problem.equals(lastProblem)) {
             return;
         }
@@ -303,6 +329,19 @@ public final class DataSourceComponent {
         } else {
             LOG.error("Data source of configuration '{}' is not registered: {}", config.get("service.pid"), problem);
         }
+    }
+
+    private void publish(State state, String problem, DataSourceSpec described) {
+        managed.publish(new ManagedState.Snapshot(described != null ? described.name : DataSourceSpec.name(config),
+                state, problem, state == State.ACTIVE ? dataSource : null,
+                described != null ? described.strategy : "", described != null ? described.shownUrl() : "",
+                described != null ? described.driverKey + "=" + described.driverValue : ""));
+    }
+
+    private Dictionary<String, Object> managedProperties() {
+        Hashtable<String, Object> properties = new Hashtable<>();
+        properties.put(ManagedDataSource.DATA_SOURCE_NAME, managed.name());
+        return properties;
     }
 
     private Dictionary<String, Object> serviceProperties(DataSourceSpec next) {

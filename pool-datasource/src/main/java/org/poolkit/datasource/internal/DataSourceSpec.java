@@ -63,11 +63,7 @@ final class DataSourceSpec {
      *                                  one
      */
     static DataSourceSpec parse(Map<String, ?> config) {
-        String pid = text(config, "service.pid");
-        String name = text(config, DATA_SOURCE_NAME);
-        if (name == null) {
-            name = pid != null ? pid : "poolkit";
-        }
+        String name = name(config);
         String jndiName = text(config, JNDI_SERVICE_NAME);
         String driverName = text(config, DataSourceFactory.OSGI_JDBC_DRIVER_NAME);
         String driverClass = text(config, DataSourceFactory.OSGI_JDBC_DRIVER_CLASS);
@@ -92,6 +88,16 @@ final class DataSourceSpec {
                 driverName != null ? DataSourceFactory.OSGI_JDBC_DRIVER_NAME : DataSourceFactory.OSGI_JDBC_DRIVER_CLASS,
                 driverName != null ? driverName : driverClass, url, text(config, DataSourceFactory.JDBC_USER),
                 password(config), Map.copyOf(driverProperties), strategy, settings);
+    }
+
+    /** @return the data source's name: {@value #DATA_SOURCE_NAME}, else the configuration's PID */
+    static String name(Map<String, ?> config) {
+        String name = text(config, DATA_SOURCE_NAME);
+        if (name == null) {
+            String pid = text(config, "service.pid");
+            name = pid != null ? pid : "poolkit";
+        }
+        return name;
     }
 
     private static String text(Map<String, ?> config, String key) {

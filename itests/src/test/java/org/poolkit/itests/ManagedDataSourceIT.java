@@ -1,0 +1,106 @@
+package org.poolkit.itests;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertSame;
+import static org.junit.Assert.assertTrue;
+
+import java.util.Collection;
+import java.util.Hashtable;
+import javax.sql.DataSource;
+
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.framework.ServiceReference;
+import org.osgi.service.cm.Configuration;
+import org.poolkit.datasource.ManagedDataSource;
+import org.poolkit.datasource.ManagedDataSource.State;
+
+/**
+ * Each data source's {@link ManagedDataSource} service lives as long as its configuration and says where the data
+ * source is: waiting for which strategy or driver, rejected and why, or active with its pool.
+ */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerClass.class)
+public class ManagedDataSourceIT extends PoolkitTestSupport {
+
+    @Test
+    public void theServiceSaysWhatTheDataSourceWaitsForOrWhyItWasRejected() throws Exception {
+        Hashtable<String, Object> properties = derby("managed");
+        properties.put("strategy", "nosuch");
+        Configuration configuration = create(properties);
+
+        ManagedDataSource managed = awaitState("managed", State.WAITING_FOR_STRATEGY);
+        assertEquals(configuration.getPid(), managed.configurationPid());
+        assertEquals("nosuch", managed.strategy());
+        assertTrue(managed.problem().orElseThrow(),
+                managed.problem().orElseThrow().startsWith("strategy must name an installed strategy; was 'nosuch'"));
+        assertFalse(managed.pool().isPresent());
+        assertFalse(managed.dataSource().isPresent());
+
+        properties.put("strategy", "queue");
+        properties.put("osgi.jdbc.driver.name", "nosuch");
+        configuration.update(properties);
+        awaitState("managed", State.WAITING_FOR_DRIVER);
+        assertEquals("osgi.jdbc.driver.name=nosuch", managed.driver());
+        assertEquals("osgi.jdbc.driver.name must name an installed DataSourceFactory; was 'nosuch'",
+                managed.problem().orElseThrow());
+
+        properties.put("osgi.jdbc.driver.name", "derby");
+        properties.put("pool.size", "-3");
+        configuration.update(properties);
+        awaitState("managed", State.REJECTED);
+        assertEquals("pool.size must be 0 (no limit) or more; was -3", managed.problem().orElseThrow());
+
+        assertSame("one service for the configuration's whole life", managed, managedRef("managed") == null ? null
+                : context.getService(managedRef("managed")));
+        configuration.delete();
+        await(() -> managedRef("managed") == null, "the ManagedDataSource to go with its configuration");
+    }
+
+    @Test
+    public void anActiveDataSourceShowsItsPoolAndItsUrlWithoutPassword() throws Exception {
+        Hashtable<String, Object> properties = derby("shown");
+        properties.put("url", "jdbc:derby:memory:shown;create=true;password=not-a-real-secret");
+        Configuration configuration = create(properties);
+        ServiceReference<DataSource> ref = awaitDataSource("shown");
+        ManagedDataSource managed = awaitState("shown", State.ACTIVE);
+
+        assertEquals("jdbc:derby:memory:shown;create=true;password=***", managed.url());
+        assertFalse(managed.problem().isPresent());
+        assertSame(context.getService(ref), managed.dataSource().orElseThrow());
+        assertEquals("queue", managed.pool().orElseThrow().strategy());
+
+        properties.put("pool.size", "lots");
+        configuration.update(properties);
+        await(() -> managed.problem().isPresent(), "the rejected change to show");
+        assertEquals(State.ACTIVE, managed.state());
+        assertEquals("pool.size must be a whole number; was 'lots'", managed.problem().orElseThrow());
+        assertEquals("it runs on its last good configuration", 5, managed.pool().orElseThrow().settings().poolSize());
+
+        context.ungetService(ref);
+        configuration.delete();
+        awaitNoDataSource("shown");
+        await(() -> managedRef("shown") == null, "the ManagedDataSource to go with its configuration");
+    }
+
+    private ManagedDataSource awaitState(String name, State state) {
+        await(() -> managedRef(name) != null && context.getService(managedRef(name)).state() == state,
+                "data source '" + name + "' to be " + state);
+        return context.getService(managedRef(name));
+    }
+
+    private ServiceReference<ManagedDataSource> managedRef(String name) {
+        try {
+            Collection<ServiceReference<ManagedDataSource>> refs = context.getServiceReferences(
+                    ManagedDataSource.class, "(dataSourceName=" + name + ")");
+            return refs.isEmpty() ? null : refs.iterator().next();
+        } catch (InvalidSyntaxException e) {
+            throw new AssertionError(e);
+        }
+    }
+}

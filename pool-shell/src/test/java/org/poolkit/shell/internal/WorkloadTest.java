@@ -1,0 +1,72 @@
+package org.poolkit.shell.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+import org.apache.derby.jdbc.EmbeddedDataSource;
+import org.junit.jupiter.api.Test;
+import org.poolkit.testkit.StubDriver;
+
+/** The load threads commit real transactions, count what failed where, and time every getConnection(). */
+class WorkloadTest {
+
+    @Test
+    void threadsCommitTransactionsOnDerbyAndTimeEveryCheckout() {
+        EmbeddedDataSource derby = new EmbeddedDataSource();
+        derby.setDatabaseName("memory:workload");
+        derby.setCreateDatabase("create");
+        Workload workload = new Workload("test-load", derby, 2);
+        awaitTrue(() -> workload.totals().transactions() >= 50, "50 transactions");
+
+        LatencyRecorder latencies = workload.stop(Duration.ofSeconds(10));
+
+        Workload.Totals totals = workload.totals();
+        assertEquals(0, totals.failures(), "first failure: " + totals.firstFailure());
+        assertEquals(totals.transactions(), latencies.count(), "one getConnection() timed per transaction");
+        assertTrue(latencies.percentile(0.5) > 0);
+        assertTrue(latencies.percentile(0.99) >= latencies.percentile(0.5));
+    }
+
+    @Test
+    void aFailedGetConnectionIsCountedAsSuchWithItsMessage() {
+        StubDriver driver = new StubDriver().failConnect(new SQLException("database is down", "08001"));
+        Workload workload = new Workload("test-load", driver.asDataSource(), 1);
+        awaitTrue(() -> workload.totals().failedCheckouts() >= 3, "3 failed checkouts");
+
+        LatencyRecorder latencies = workload.stop(Duration.ofSeconds(10));
+
+        Workload.Totals totals = workload.totals();
+        assertEquals(0, totals.transactions());
+        assertEquals(0, totals.failedStatements());
+        assertEquals("SQLException: database is down", totals.firstFailure());
+        assertEquals(0, latencies.count(), "only a getConnection() that returned is timed");
+    }
+
+    @Test
+    void theStatementFitsTheDatabase() {
+        assertEquals("VALUES 1", Workload.statementFor("Apache Derby"));
+        assertEquals("SELECT 1", Workload.statementFor("PostgreSQL"));
+        assertEquals("SELECT 1", Workload.statementFor("MariaDB"));
+        assertEquals("SELECT 1 FROM DUAL", Workload.statementFor("Oracle"));
+    }
+
+    private static void awaitTrue(BooleanSupplier condition, String what) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() - deadline > 0) {
+                fail("gave up after 30 s waiting for " + what);
+            }
+            try {
+                TimeUnit.MILLISECONDS.sleep(5);
+            } catch (InterruptedException e) {
+                throw new AssertionError(e);
+            }
+        }
+    }
+}
