@@ -13,8 +13,12 @@ import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.karafDist
 import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.logLevel;
 import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.replaceConfigurationFile;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.File;
-import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -23,12 +27,18 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Collection;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import javax.inject.Inject;
 import javax.sql.DataSource;
 
+import org.apache.karaf.shell.api.console.Session;
+import org.apache.karaf.shell.api.console.SessionFactory;
 import org.junit.Test;
 import org.junit.runner.RunWith;
 import org.ops4j.pax.exam.Configuration;
@@ -44,7 +54,8 @@ import org.osgi.framework.ServiceReference;
 /**
  * poolkit as a Karaf user meets it: the features installed from this reactor's features repository, a data source
  * made from a {@code .cfg} file in {@code etc/}, its strategy swapped by editing that file, and the {@code pool:}
- * commands run in Karaf's console.
+ * commands run in Karaf's console. The tests share one Karaf and its data source {@code orders}; each leaves it as it
+ * found it, on strategy queue.
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
@@ -58,6 +69,10 @@ public class PoolkitFeaturesIT {
 
     @Inject
     private BundleContext context;
+
+    /** Karaf's console, as ssh and the local console use it. */
+    @Inject
+    private SessionFactory sessionFactory;
 
     /** @return Karaf 4.4 with the poolkit features, offline, and the data source file in etc/ */
     @Configuration
@@ -126,7 +141,63 @@ public class PoolkitFeaturesIT {
         assertWorks(dataSource);
     }
 
+    /**
+     * The pool: commands work in Karaf's console: list and status show the data source from etc/, swap changes its
+     * strategy (through Configuration Admin) under the same service, and a bad name gets a message, not a stack trace.
+     */
+    @Test
+    public void poolCommandsInKarafsConsole() throws Exception {
+        long serviceId = serviceId(awaitDataSource("orders", "queue"));
+
+        String list = execute("pool:list");
+        assertMatches(list, "(?s).*NAME +STRATEGY +SIZE +OUT +IDLE +OVERFLOW +STATE\\R+orders +queue +2 .* active\\R.*");
+
+        String status = execute("pool:status orders");
+        assertMatches(status, "(?s).*configuration +org\\.poolkit\\.datasource~orders\\R.*");
+        assertMatches(status, "(?s).*url +jdbc:derby:memory:orders;create=true\\R.*");
+        assertMatches(status, "(?s).*strategy +queue\\R.*");
+        assertMatches(status, "(?s).*pool\\.size +2\\R.*");
+
+        String swap = execute("pool:swap orders null");
+        assertMatches(swap, "(?s)orders: strategy queue -> null .*");
+        ServiceReference<DataSource> swapped = awaitDataSource("orders", "null");
+        assertEquals("pool:swap kept the DataSource service", serviceId, serviceId(swapped));
+        assertWorks(context.getService(swapped));
+        assertMatches(execute("pool:list"), "(?s).*\\Rorders +null .* active\\R.*");
+
+        assertMatches(execute("pool:swap orders queue"), "(?s)orders: strategy null -> queue .*");
+        assertEquals(serviceId, serviceId(awaitDataSource("orders", "queue")));
+
+        String unknown = execute("pool:status nosuch");
+        assertMatches(unknown, "(?s).*nosuch.*");
+        assertTrue("a stack trace reached the console:\n" + unknown, !unknown.contains("\tat "));
+    }
+
     // ---- helpers
+
+    /** @return what the command printed, on its output and error streams */
+    private String execute(String command) throws Exception {
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        ExecutorService console = Executors.newSingleThreadExecutor();
+        try (PrintStream out = new PrintStream(printed, true, UTF_8);
+                Session session = sessionFactory.create(new ByteArrayInputStream(new byte[0]), out, out)) {
+            Future<Object> result = console.submit(() -> session.execute(command));
+            try {
+                result.get(BOUND_MILLIS, TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                result.cancel(true);
+                fail(command + " did not return within " + BOUND_MILLIS + " ms; printed:\n" + printed.toString(UTF_8));
+            }
+        } finally {
+            console.shutdownNow();
+        }
+        return printed.toString(UTF_8);
+    }
+
+    private static void assertMatches(String actual, String regex) {
+        assertTrue("expected to match " + regex + ", was:\n" + actual, actual.matches(regex));
+    }
+
 
     private static String property(String name) {
         String value = System.getProperty(name);
