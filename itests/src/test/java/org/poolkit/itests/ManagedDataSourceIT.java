@@ -56,8 +56,8 @@ public class ManagedDataSourceIT extends PoolkitTestSupport {
         awaitState("managed", State.REJECTED);
         assertEquals("pool.size must be 0 (no limit) or more; was -3", managed.problem().orElseThrow());
 
-        assertSame("one service for the configuration's whole life", managed, managedRef("managed") == null ? null
-                : context.getService(managedRef("managed")));
+        assertSame("one service for the configuration's whole life", managed,
+                context.getService(managedRef("managed")));
         configuration.delete();
         await(() -> managedRef("managed") == null, "the ManagedDataSource to go with its configuration");
     }

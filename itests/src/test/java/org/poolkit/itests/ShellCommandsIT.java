@@ -9,6 +9,7 @@ import static org.ops4j.pax.exam.CoreOptions.mavenBundle;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Hashtable;
 import java.util.concurrent.Callable;
@@ -131,13 +132,19 @@ public class ShellCommandsIT extends PoolkitTestSupport {
         DataSource dataSource = context.getService(ref);
         assertEquals(3, pool(dataSource).settings().poolSize());
 
+        // Gogo reads true, 2.5 and null as values, not words: the commands take them back as typed.
+        Output typed = execute("pool:set changed use.lifo true; pool:set changed timeout 2.5");
+        assertEquals(typed.toString(), "changed: use.lifo (unset, default false) -> true (applied in place)\n"
+                + "changed: timeout (unset, default 30) -> 2.5 (applied in place)\n", typed.out);
+        assertEquals(2500, pool(dataSource).settings().timeout().toMillis());
+
         Output swap = execute("pool:swap changed null");
         assertTrue(swap.toString(), swap.out.startsWith("changed: strategy (unset, default queue) -> null (swapped"));
         assertEquals("null", configuration.getProperties().get("strategy"));
         assertEquals("null", pool(dataSource).strategy());
         assertEquals("null", dataSourceRef("changed").getProperty("pool.strategy"));
         assertEquals("the same service throughout", serviceId, serviceId(dataSourceRef("changed")));
-        assertEquals("", set.err + swap.err);
+        assertEquals("", set.err + typed.err + swap.err);
         context.ungetService(ref);
         configuration.delete();
         awaitNoDataSource("changed");
@@ -163,6 +170,9 @@ public class ShellCommandsIT extends PoolkitTestSupport {
                 + "pool:demo: SECONDS must be a whole number from 1 to 600; was 'soon'\n");
         assertRefused("pool:create other 'jdbc:derby:memory:other;create=true' pool.size",
                 "usage: pool:create NAME URL [KEY=VALUE ...]\npool:create: expected KEY=VALUE; was 'pool.size'\n");
+        assertRefused("pool:create other jdbc:derby:memory:other dataSourceName=else",
+                "usage: pool:create NAME URL [KEY=VALUE ...]\npool:create: dataSourceName is given twice (NAME and URL "
+                + "are the data source's dataSourceName and url)\n");
         assertRefused("pool:create other jdbc:nosuch:db",
                 "pool:create: no installed DataSourceFactory accepts the url 'jdbc:nosuch:db'");
         assertNull("the refused changes were not written", configuration.getProperties().get("pool.size"));
@@ -218,6 +228,52 @@ public class ShellCommandsIT extends PoolkitTestSupport {
         assertEquals("", load.err + watch.err);
         configuration.delete();
         awaitNoDataSource("loaded");
+    }
+
+    /**
+     * Ctrl-C in gogo.jline (and Karaf) interrupts the session's foreground job: watch then ends, and load ends with
+     * the summary of what ran.
+     */
+    @Test
+    public void anInterruptEndsWatchAndLoadAsCtrlCWould() throws Exception {
+        org.osgi.service.cm.Configuration configuration = create(derby("interrupted"));
+        awaitDataSource("interrupted");
+
+        Output watch = interrupt("pool:watch interrupted", "open", "pool:watch: interrupted\n");
+        Output load = interrupt("pool:load interrupted 2 600", "tx ", "getConnection  p50 ");
+        assertTrue(load.toString(), load.out.matches("(?s).*\nload on 'interrupted': 2 threads, [\\d.]+ s "
+                + "\\(interrupted\\)\ntransactions .*\nfailures +0 .*"));
+        assertEquals("", watch.err + load.err);
+        configuration.delete();
+        awaitNoDataSource("interrupted");
+    }
+
+    /**
+     * Runs the command, interrupts its job once it printed {@code started}, and returns what it printed once it
+     * printed {@code ended}. Gogo runs the command on a thread of its own; the interrupt cancels it, and the session's
+     * {@code execute} returns at once with an {@code InterruptedException}, while the command finishes its output.
+     */
+    private Output interrupt(String command, String started, String ended) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        try (CommandSession session = processor.createSession(new ByteArrayInputStream(new byte[0]), out, err)) {
+            Thread shell = new Thread(() -> {
+                try {
+                    session.execute(command);
+                } catch (InterruptedException expected) {
+                    // The job was interrupted, as Ctrl-C does.
+                } catch (Exception e) {
+                    e.printStackTrace(new PrintStream(err, true, StandardCharsets.UTF_8));
+                }
+            }, "shell");
+            shell.start();
+            await(() -> out.toString(StandardCharsets.UTF_8).contains(started), command + " to print " + started);
+            session.foregroundJob().interrupt();
+            shell.join(BOUND_MILLIS);
+            assertFalse(command + " ended after the interrupt", shell.isAlive());
+            await(() -> out.toString(StandardCharsets.UTF_8).contains(ended), command + " to print " + ended);
+        }
+        return new Output(out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 
     @Test

@@ -51,7 +51,10 @@ public interface ManagedDataSource {
      */
     Optional<String> problem();
 
-    /** @return the pool new checkouts go to, while {@link State#ACTIVE} */
+    /**
+     * @return the pool new checkouts go to, while {@link State#ACTIVE}: after a swap, the new pool once the
+     *         {@code DataSource} service's properties say so too
+     */
     Optional<Pool> pool();
 
     /** @return the registered {@code DataSource} itself, while {@link State#ACTIVE} */

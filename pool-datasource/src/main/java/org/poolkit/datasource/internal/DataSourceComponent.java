@@ -100,7 +100,7 @@ public final class DataSourceComponent {
         this.drivers = new ServiceTracker<>(context, DataSourceFactory.class, new Reconciling<>());
         this.whiteboard = new PoolEventsWhiteboard(context);
         this.managed = new ManagedState(String.valueOf(config.get("service.pid")), new ManagedState.Snapshot(
-                DataSourceSpec.name(config), State.REJECTED, "not read yet", null, "", "", ""));
+                DataSourceSpec.name(config), State.REJECTED, "not read yet", null, null, "", "", ""));
         strategies.open();
         drivers.open();
         whiteboard.open();
@@ -217,7 +217,6 @@ public final class DataSourceComponent {
         strategyRef = nextStrategy;
         driverRef = nextDriver;
         lastProblem = null;
-        publish(State.ACTIVE, null, next);
         Dictionary<String, Object> properties = serviceProperties(next);
         if (running) {
             registration.setProperties(properties);
@@ -225,6 +224,8 @@ public final class DataSourceComponent {
             registration = context.registerService(DataSource.class, dataSource, properties);
             LOG.info("Data source '{}' registered: {}", next.name, next);
         }
+        // Last: whoever sees the new pool through the ManagedDataSource finds the service properties saying so too.
+        publish(State.ACTIVE, null, next);
     }
 
     /**
@@ -332,8 +333,9 @@ public final class DataSourceComponent {
     }
 
     private void publish(State state, String problem, DataSourceSpec described) {
+        boolean serving = state == State.ACTIVE;
         managed.publish(new ManagedState.Snapshot(described != null ? described.name : DataSourceSpec.name(config),
-                state, problem, state == State.ACTIVE ? dataSource : null,
+                state, problem, serving ? dataSource : null, serving ? dataSource.pool() : null,
                 described != null ? described.strategy : "", described != null ? described.shownUrl() : "",
                 described != null ? described.driverKey + "=" + described.driverValue : ""));
     }

@@ -22,12 +22,13 @@ final class ManagedState implements ManagedDataSource {
      * @param state      where it is
      * @param problem    why it is not active, or why its latest change was rejected; null when all is well
      * @param dataSource the registered data source, null unless active
+     * @param pool       the pool it served from when published, null unless active
      * @param strategy   the configured (or running) strategy, empty if unknown
      * @param url        the url, password masked, empty if unknown
      * @param driver     {@code key=value} of the DataSourceFactory, empty if unknown
      */
-    record Snapshot(String name, State state, String problem, SwappableDataSource dataSource, String strategy,
-            String url, String driver) {
+    record Snapshot(String name, State state, String problem, SwappableDataSource dataSource, Pool pool,
+            String strategy, String url, String driver) {
     }
 
     private final String configurationPid;
@@ -62,10 +63,10 @@ final class ManagedState implements ManagedDataSource {
         return Optional.ofNullable(now.problem());
     }
 
+    /** The pool as published, not the data source's own: it changes only once the service properties did. */
     @Override
     public Optional<Pool> pool() {
-        SwappableDataSource dataSource = now.dataSource();
-        return dataSource == null ? Optional.empty() : Optional.ofNullable(dataSource.pool());
+        return Optional.ofNullable(now.pool());
     }
 
     @Override

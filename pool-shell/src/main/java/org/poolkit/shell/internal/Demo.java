@@ -2,6 +2,8 @@ package org.poolkit.shell.internal;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Hashtable;
@@ -90,6 +92,7 @@ final class Demo {
         try {
             configuration = admin.create(NAME, properties());
             DataSource dataSource = awaitActive();
+            connectOnce(dataSource);
             Table table = new Table("PHASE", "STRATEGY", "POOL.SIZE", "TRANSACTIONS", "FAILED GETCONNECTION",
                     "FAILED TX", "OPEN AT END", "CHECK");
             runPhases(dataSource, counter, table);
@@ -129,6 +132,18 @@ final class Demo {
         return managed.dataSource().orElseThrow(() -> CommandError.of("data source '" + NAME + "' did not become "
                 + "active within " + START_BOUND.toSeconds() + " s: " + Formats.state(managed)
                 + managed.problem().map(problem -> ": " + problem).orElse("")));
+    }
+
+    /**
+     * Opens and returns one connection before the load and the first phase's clock start: Derby creates the database
+     * on the first connect, which can take longer than a phase on a busy machine.
+     */
+    private static void connectOnce(DataSource dataSource) {
+        try (Connection connection = dataSource.getConnection()) {
+            connection.isValid(0);
+        } catch (SQLException e) {
+            throw CommandError.of("data source '" + NAME + "' cannot connect to " + URL + ": " + e.getMessage());
+        }
     }
 
     private void runPhases(DataSource dataSource, ConnectionCounter counter, Table table)

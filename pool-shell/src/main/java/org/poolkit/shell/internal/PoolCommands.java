@@ -5,7 +5,9 @@ import java.io.PrintStream;
 import java.time.Duration;
 import java.time.LocalTime;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.Hashtable;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -186,12 +188,19 @@ public final class PoolCommands {
             Hashtable<String, Object> properties = new Hashtable<>();
             properties.put(ManagedDataSource.DATA_SOURCE_NAME, name);
             properties.put(DataSourceFactory.JDBC_URL, args[1]);
+            List<String> keys = new ArrayList<>(List.of(DataSourceFactory.JDBC_URL));
             for (int i = 2; i < args.length; i++) {
                 int equals = args[i].indexOf('=');
                 if (equals < 1) {
                     throw CommandError.usage("expected KEY=VALUE; was '" + args[i] + "'");
                 }
-                properties.put(args[i].substring(0, equals), args[i].substring(equals + 1));
+                String key = args[i].substring(0, equals);
+                if (properties.containsKey(key)) {
+                    throw CommandError.usage(key + " is given twice (NAME and URL are the data source's "
+                            + ManagedDataSource.DATA_SOURCE_NAME + " and url)");
+                }
+                properties.put(key, args[i].substring(equals + 1));
+                keys.add(key);
             }
             if (!properties.containsKey(DataSourceFactory.OSGI_JDBC_DRIVER_NAME)
                     && !properties.containsKey(DataSourceFactory.OSGI_JDBC_DRIVER_CLASS)) {
@@ -199,10 +208,8 @@ public final class PoolCommands {
                 properties.put(driver.getKey(), driver.getValue());
             }
             Map<String, Object> all = ConfigChanges.map(properties);
-            for (String key : all.keySet()) {
-                if (!key.equals(ManagedDataSource.DATA_SOURCE_NAME)) {
-                    ConfigKeys.check(name, all, key, admin.strategies());
-                }
+            for (String key : keys) {
+                ConfigKeys.check(name, all, key, admin.strategies());
             }
             Configuration configuration = admin.create(name, properties);
             admin.await(name, found -> found.filter(dataSource -> dataSource.state() == State.ACTIVE
