@@ -145,6 +145,13 @@ public class ShellCommandsIT extends PoolkitTestSupport {
         assertEquals("null", dataSourceRef("changed").getProperty("pool.strategy"));
         assertEquals("the same service throughout", serviceId, serviceId(dataSourceRef("changed")));
         assertEquals("", set.err + typed.err + swap.err);
+
+        Output secret = execute("pool:set changed password " + PASSWORD + "; pool:set changed url "
+                + "'jdbc:derby:memory:changed;create=true;password=" + PASSWORD + "'");
+        assertTrue(secret.toString(), secret.out.startsWith("changed: password *** -> *** (unchanged)\n"));
+        assertTrue(secret.toString(), secret.out.contains("\nchanged: url jdbc:derby:memory:changed;create=true -> "
+                + "jdbc:derby:memory:changed;create=true;password=*** (swapped"));
+        assertFalse("the password is never shown:\n" + secret, secret.toString().contains(PASSWORD));
         context.ungetService(ref);
         configuration.delete();
         awaitNoDataSource("changed");
@@ -173,8 +180,8 @@ public class ShellCommandsIT extends PoolkitTestSupport {
         assertRefused("pool:create other jdbc:derby:memory:other dataSourceName=else",
                 "usage: pool:create NAME URL [KEY=VALUE ...]\npool:create: dataSourceName is given twice (NAME and URL "
                 + "are the data source's dataSourceName and url)\n");
-        assertRefused("pool:create other jdbc:nosuch:db",
-                "pool:create: no installed DataSourceFactory accepts the url 'jdbc:nosuch:db'");
+        assertRefused("pool:create other 'jdbc:nosuch://app:" + PASSWORD + "@db/x?pwd=" + PASSWORD + "'",
+                "pool:create: no installed DataSourceFactory accepts the url 'jdbc:nosuch://app:***@db/x?pwd=***'");
         assertNull("the refused changes were not written", configuration.getProperties().get("pool.size"));
         assertNull(configuration.getProperties().get("strategy"));
         configuration.delete();

@@ -60,8 +60,8 @@ final class ConfigChanges {
         after.put(key, value);
         ConfigKeys.check(name, after, key, admin.strategies());
         Object before = properties.get(key);
-        String shownBefore = ConfigKeys.shown(key, before);
-        String shownAfter = ConfigKeys.shown(key, value);
+        String shownBefore = ConfigKeys.shown(key, before, properties.get(ConfigKeys.PASSWORD));
+        String shownAfter = ConfigKeys.shown(key, value, after.get(ConfigKeys.PASSWORD));
         if (before != null && value.equals(String.valueOf(before))) {
             return new Change(name, key, shownBefore, shownAfter, "unchanged");
         }

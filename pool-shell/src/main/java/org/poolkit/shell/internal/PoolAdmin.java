@@ -150,10 +150,11 @@ public final class PoolAdmin {
     }
 
     /**
+     * @param password the configured password, or null, to mask in the url should the error show it
      * @return the key and value of the {@link DataSourceFactory} whose driver accepts the url, by service ranking
      * @throws CommandError naming the installed factories, when none accepts it
      */
-    Map.Entry<String, String> driverFor(String url) {
+    Map.Entry<String, String> driverFor(String url, Object password) {
         List<ServiceReference<DataSourceFactory>> candidates = new ArrayList<>(drivers);
         candidates.sort(Comparator.reverseOrder());
         List<String> installed = new ArrayList<>();
@@ -164,7 +165,8 @@ public final class PoolAdmin {
                 return key;
             }
         }
-        throw CommandError.of("no installed DataSourceFactory accepts the url '" + url + "' (installed: "
+        throw CommandError.of("no installed DataSourceFactory accepts the url '"
+                + ConfigKeys.shown(DataSourceFactory.JDBC_URL, url, password) + "' (installed: "
                 + (installed.isEmpty() ? "none" : String.join(", ", installed)) + "); name one with "
                 + DataSourceFactory.OSGI_JDBC_DRIVER_NAME + "=...");
     }

@@ -204,7 +204,7 @@ public final class PoolCommands {
             }
             if (!properties.containsKey(DataSourceFactory.OSGI_JDBC_DRIVER_NAME)
                     && !properties.containsKey(DataSourceFactory.OSGI_JDBC_DRIVER_CLASS)) {
-                Map.Entry<String, String> driver = admin.driverFor(args[1]);
+                Map.Entry<String, String> driver = admin.driverFor(args[1], properties.get(ConfigKeys.PASSWORD));
                 properties.put(driver.getKey(), driver.getValue());
             }
             Map<String, Object> all = ConfigChanges.map(properties);
