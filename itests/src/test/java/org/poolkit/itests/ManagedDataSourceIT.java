@@ -7,6 +7,8 @@ import static org.junit.Assert.assertTrue;
 
 import java.util.Collection;
 import java.util.Hashtable;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import javax.sql.DataSource;
 
 import org.junit.Test;
@@ -15,8 +17,10 @@ import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.framework.ServiceListener;
 import org.osgi.framework.ServiceReference;
 import org.osgi.service.cm.Configuration;
+import org.poolkit.api.Pool;
 import org.poolkit.datasource.ManagedDataSource;
 import org.poolkit.datasource.ManagedDataSource.State;
 
@@ -86,6 +90,40 @@ public class ManagedDataSourceIT extends PoolkitTestSupport {
         configuration.delete();
         awaitNoDataSource("shown");
         await(() -> managedRef("shown") == null, "the ManagedDataSource to go with its configuration");
+    }
+
+    /**
+     * The service properties change first and the ManagedDataSource says so after: a listener that hears them change
+     * still finds the previous state there, for a swap and for a rejected change alike. A shell that shows the new
+     * pool or the problem then never disagrees with a service listing.
+     */
+    @Test
+    public void theServicePropertiesChangeBeforeTheManagedDataSourceSaysSo() throws Exception {
+        Hashtable<String, Object> properties = derby("ordered");
+        Configuration configuration = create(properties);
+        awaitDataSource("ordered");
+        ManagedDataSource managed = awaitState("ordered", State.ACTIVE);
+        List<String> heard = new CopyOnWriteArrayList<>();
+        ServiceListener listener = event -> heard.add("properties " + event.getServiceReference().getProperty(
+                "pool.strategy") + "/" + event.getServiceReference().getProperty("poolkit.rejected") + ", managed "
+                + managed.pool().map(Pool::strategy).orElse("-") + "/" + managed.problem().orElse(null));
+        context.addServiceListener(listener, "(&(objectClass=javax.sql.DataSource)(dataSourceName=ordered))");
+        try {
+            properties.put("strategy", "null");
+            configuration.update(properties);
+            await(() -> managed.pool().map(Pool::strategy).orElse("").equals("null"), "the swap to show");
+            properties.put("pool.size", "lots");
+            configuration.update(properties);
+            await(() -> managed.problem().isPresent(), "the rejected change to show");
+        } finally {
+            context.removeServiceListener(listener);
+        }
+
+        String rejected = "pool.size must be a whole number; was 'lots'";
+        assertTrue(heard.toString(), heard.contains("properties null/null, managed queue/null"));
+        assertTrue(heard.toString(), heard.contains("properties null/" + rejected + ", managed null/null"));
+        configuration.delete();
+        awaitNoDataSource("ordered");
     }
 
     private ManagedDataSource awaitState(String name, State state) {

@@ -306,16 +306,19 @@ public final class DataSourceComponent {
      * @param described   the configuration as far as it could be read, or null
      */
     private void reject(String problem, State whenStopped, DataSourceSpec described) {
-        boolean missingService = whenStopped != State.REJECTED;
+        if (!problem.equals(lastProblem)) {
+            lastProblem = problem;
+            report(problem, whenStopped != State.REJECTED);
+        }
+        // Last, as in apply(): whoever sees the problem through the ManagedDataSource finds the service property too.
         if (registration != null) {
             publish(State.ACTIVE, problem, spec);
         } else {
             publish(whenStopped, problem, described);
         }
-        if (problem.equals(lastProblem)) {
-            return;
-        }
-        lastProblem = problem;
+    }
+
+    private void report(String problem, boolean missingService) {
         if (registration != null) {
             LOG.error("Data source '{}': configuration change rejected: {}; it keeps running on its last good "
                     + "configuration", spec.name, problem);
