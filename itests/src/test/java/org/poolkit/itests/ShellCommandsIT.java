@@ -177,6 +177,12 @@ public class ShellCommandsIT extends PoolkitTestSupport {
                 + "pool:demo: SECONDS must be a whole number from 1 to 600; was 'soon'\n");
         assertRefused("pool:create other 'jdbc:derby:memory:other;create=true' pool.size",
                 "usage: pool:create NAME URL [KEY=VALUE ...]\npool:create: expected KEY=VALUE; was 'pool.size'\n");
+        assertRefused("pool:create 'two words' 'jdbc:derby:memory:other;create=true'",
+                "usage: pool:create NAME URL [KEY=VALUE ...]\npool:create: NAME must be one word, without spaces; "
+                + "was 'two words'\n");
+        assertRefused("pool:create '' 'jdbc:derby:memory:other;create=true'",
+                "usage: pool:create NAME URL [KEY=VALUE ...]\npool:create: NAME must be one word, without spaces; "
+                + "was ''\n");
         assertRefused("pool:create other jdbc:derby:memory:other dataSourceName=else",
                 "usage: pool:create NAME URL [KEY=VALUE ...]\npool:create: dataSourceName is given twice (NAME and URL "
                 + "are the data source's dataSourceName and url)\n");
@@ -186,6 +192,39 @@ public class ShellCommandsIT extends PoolkitTestSupport {
         assertNull(configuration.getProperties().get("strategy"));
         configuration.delete();
         awaitNoDataSource("strict");
+    }
+
+    /** Two configurations that give the same dataSourceName: the commands say so rather than pick one. */
+    @Test
+    public void aNameGivenTwiceIsRefusedAndThePidSaysWhichDataSourceIsMeant() throws Exception {
+        org.osgi.service.cm.Configuration first = create(derby("twin"));
+        Hashtable<String, Object> properties = derby("twin");
+        properties.put("url", "jdbc:derby:memory:twin2;create=true");
+        org.osgi.service.cm.Configuration second = create(properties);
+        await(() -> output("pool:list").split("\ntwin ", -1).length == 3, "both data sources to be listed");
+
+        String list = output("pool:list");
+        assertTrue(list, list.contains("; name given twice, see " + first.getPid() + "\n"));
+        assertTrue(list, list.contains("; name given twice, see " + second.getPid() + "\n"));
+        assertRefused("pool:status twin", "pool:status: 2 configurations name a data source 'twin' (");
+        assertRefused("pool:set twin pool.size 3", "pool:set: 2 configurations name a data source 'twin' (");
+        assertRefused("pool:delete twin", "pool:delete: 2 configurations name a data source 'twin' (");
+        Output status = execute("pool:status " + second.getPid());
+        assertTrue(status.toString(), status.out.matches("(?s).*\nurl +jdbc:derby:memory:twin2;create=true\n.*"));
+        Output set = execute("pool:set " + second.getPid() + " pool.size 3");
+        assertEquals(set.toString(), "twin: pool.size (unset, default 5) -> 3 (applied in place)\n", set.out);
+        assertNull("the other configuration was not touched", first.getProperties().get("pool.size"));
+        first.delete();
+        second.delete();
+        awaitNoDataSource("twin");
+    }
+
+    private String output(String command) {
+        try {
+            return execute(command).out;
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
     }
 
     private void assertRefused(String command, String expectedErrStart) throws Exception {
