@@ -283,13 +283,17 @@ public class ShellCommandsIT extends PoolkitTestSupport {
     @Test
     public void anInterruptEndsWatchAndLoadAsCtrlCWould() throws Exception {
         org.osgi.service.cm.Configuration configuration = create(derby("interrupted"));
-        awaitDataSource("interrupted");
+        ServiceReference<DataSource> ref = awaitDataSource("interrupted");
 
         Output watch = interrupt("pool:watch interrupted", "open", "pool:watch: interrupted\n");
         Output load = interrupt("pool:load interrupted 2 600", "tx ", "getConnection  p50 ");
         assertTrue(load.toString(), load.out.matches("(?s).*\nload on 'interrupted': 2 threads, [\\d.]+ s "
                 + "\\(interrupted\\)\ntransactions .*\nfailures +0 .*"));
         assertEquals("", watch.err + load.err);
+        assertEquals("no load thread is left once the summary is out", 0, Thread.getAllStackTraces().keySet()
+                .stream().filter(thread -> thread.getName().startsWith("poolkit-load-interrupted-")).count());
+        assertEquals("every connection came back", 0, pool(context.getService(ref)).status().checkedOut());
+        context.ungetService(ref);
         configuration.delete();
         awaitNoDataSource("interrupted");
     }
