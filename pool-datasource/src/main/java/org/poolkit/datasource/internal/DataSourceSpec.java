@@ -151,6 +151,11 @@ final class DataSourceSpec {
         return escaped.toString();
     }
 
+    /** @return a message fit for a log line, such as a driver's that quotes the url: passwords masked as in the url */
+    String shown(String message) {
+        return Urls.shown(message, password);
+    }
+
     /**
      * @return the url fit for a log line: some drivers take the password in the url ({@code ;password=...},
      *         {@code ?password=...}, {@code pwd=...}, {@code //user:password@host}), and that value is replaced by
