@@ -14,6 +14,8 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 import javax.sql.DataSource;
 
+import org.poolkit.core.Urls;
+
 /**
  * Threads that run small transactions against a data source until stopped: {@code getConnection()}, one tiny
  * statement ({@code VALUES 1} on Derby, {@code SELECT 1} elsewhere, chosen from {@code DatabaseMetaData}),
@@ -137,7 +139,9 @@ final class Workload {
 
     private void failed(LongAdder counter, Exception e) {
         counter.increment();
-        firstFailure.compareAndSet(null, e.getClass().getSimpleName() + ": " + e.getMessage());
+        // Printed in the summary: a driver's message may quote the url, password and all.
+        firstFailure.compareAndSet(null, e.getClass().getSimpleName() + ": " + Urls.shown(String.valueOf(
+                e.getMessage()), null));
     }
 
     /** One thread's loop; its latencies are read only after the thread ended. */

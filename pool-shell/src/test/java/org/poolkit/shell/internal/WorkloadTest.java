@@ -81,6 +81,19 @@ class WorkloadTest {
                 .filter(thread -> thread.getName().startsWith(prefix) && thread.isAlive()).count();
     }
 
+    /** The first failure is printed in pool:load's summary. */
+    @Test
+    void aFailureThatQuotesTheUrlIsKeptWithThePasswordMasked() {
+        StubDriver driver = new StubDriver().failConnect(new SQLException(
+                "cannot connect to jdbc:postgresql://app:s3cret@db/app?password=s3cret", "08001"));
+        Workload workload = new Workload("test-load", driver.asDataSource(), 1);
+        awaitTrue(() -> workload.totals().failedCheckouts() >= 1, "a failed checkout");
+        workload.stop(Duration.ofSeconds(10));
+
+        assertEquals("SQLException: cannot connect to jdbc:postgresql://app:***@db/app?password=***",
+                workload.totals().firstFailure());
+    }
+
     @Test
     void theStatementFitsTheDatabase() {
         assertEquals("VALUES 1", Workload.statementFor("Apache Derby"));
