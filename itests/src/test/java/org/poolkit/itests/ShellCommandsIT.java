@@ -145,6 +145,13 @@ public class ShellCommandsIT extends PoolkitTestSupport {
         assertEquals("null", dataSourceRef("changed").getProperty("pool.strategy"));
         assertEquals("the same service throughout", serviceId, serviceId(dataSourceRef("changed")));
         assertEquals("", set.err + typed.err + swap.err);
+
+        Output secret = execute("pool:set changed password " + PASSWORD + "; pool:set changed url "
+                + "'jdbc:derby:memory:changed;create=true;password=" + PASSWORD + "'");
+        assertTrue(secret.toString(), secret.out.startsWith("changed: password *** -> *** (unchanged)\n"));
+        assertTrue(secret.toString(), secret.out.contains("\nchanged: url jdbc:derby:memory:changed;create=true -> "
+                + "jdbc:derby:memory:changed;create=true;password=*** (swapped"));
+        assertFalse("the password is never shown:\n" + secret, secret.toString().contains(PASSWORD));
         context.ungetService(ref);
         configuration.delete();
         awaitNoDataSource("changed");
@@ -170,15 +177,54 @@ public class ShellCommandsIT extends PoolkitTestSupport {
                 + "pool:demo: SECONDS must be a whole number from 1 to 600; was 'soon'\n");
         assertRefused("pool:create other 'jdbc:derby:memory:other;create=true' pool.size",
                 "usage: pool:create NAME URL [KEY=VALUE ...]\npool:create: expected KEY=VALUE; was 'pool.size'\n");
+        assertRefused("pool:create 'two words' 'jdbc:derby:memory:other;create=true'",
+                "usage: pool:create NAME URL [KEY=VALUE ...]\npool:create: NAME must be one word, without spaces; "
+                + "was 'two words'\n");
+        assertRefused("pool:create '' 'jdbc:derby:memory:other;create=true'",
+                "usage: pool:create NAME URL [KEY=VALUE ...]\npool:create: NAME must be one word, without spaces; "
+                + "was ''\n");
         assertRefused("pool:create other jdbc:derby:memory:other dataSourceName=else",
                 "usage: pool:create NAME URL [KEY=VALUE ...]\npool:create: dataSourceName is given twice (NAME and URL "
                 + "are the data source's dataSourceName and url)\n");
-        assertRefused("pool:create other jdbc:nosuch:db",
-                "pool:create: no installed DataSourceFactory accepts the url 'jdbc:nosuch:db'");
+        assertRefused("pool:create other 'jdbc:nosuch://app:" + PASSWORD + "@db/x?pwd=" + PASSWORD + "'",
+                "pool:create: no installed DataSourceFactory accepts the url 'jdbc:nosuch://app:***@db/x?pwd=***'");
         assertNull("the refused changes were not written", configuration.getProperties().get("pool.size"));
         assertNull(configuration.getProperties().get("strategy"));
         configuration.delete();
         awaitNoDataSource("strict");
+    }
+
+    /** Two configurations that give the same dataSourceName: the commands say so rather than pick one. */
+    @Test
+    public void aNameGivenTwiceIsRefusedAndThePidSaysWhichDataSourceIsMeant() throws Exception {
+        org.osgi.service.cm.Configuration first = create(derby("twin"));
+        Hashtable<String, Object> properties = derby("twin");
+        properties.put("url", "jdbc:derby:memory:twin2;create=true");
+        org.osgi.service.cm.Configuration second = create(properties);
+        await(() -> output("pool:list").split("\ntwin ", -1).length == 3, "both data sources to be listed");
+
+        String list = output("pool:list");
+        assertTrue(list, list.contains("; name given twice, see " + first.getPid() + "\n"));
+        assertTrue(list, list.contains("; name given twice, see " + second.getPid() + "\n"));
+        assertRefused("pool:status twin", "pool:status: 2 configurations name a data source 'twin' (");
+        assertRefused("pool:set twin pool.size 3", "pool:set: 2 configurations name a data source 'twin' (");
+        assertRefused("pool:delete twin", "pool:delete: 2 configurations name a data source 'twin' (");
+        Output status = execute("pool:status " + second.getPid());
+        assertTrue(status.toString(), status.out.matches("(?s).*\nurl +jdbc:derby:memory:twin2;create=true\n.*"));
+        Output set = execute("pool:set " + second.getPid() + " pool.size 3");
+        assertEquals(set.toString(), "twin: pool.size (unset, default 5) -> 3 (applied in place)\n", set.out);
+        assertNull("the other configuration was not touched", first.getProperties().get("pool.size"));
+        first.delete();
+        second.delete();
+        awaitNoDataSource("twin");
+    }
+
+    private String output(String command) {
+        try {
+            return execute(command).out;
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
     }
 
     private void assertRefused(String command, String expectedErrStart) throws Exception {
@@ -237,13 +283,17 @@ public class ShellCommandsIT extends PoolkitTestSupport {
     @Test
     public void anInterruptEndsWatchAndLoadAsCtrlCWould() throws Exception {
         org.osgi.service.cm.Configuration configuration = create(derby("interrupted"));
-        awaitDataSource("interrupted");
+        ServiceReference<DataSource> ref = awaitDataSource("interrupted");
 
         Output watch = interrupt("pool:watch interrupted", "open", "pool:watch: interrupted\n");
         Output load = interrupt("pool:load interrupted 2 600", "tx ", "getConnection  p50 ");
         assertTrue(load.toString(), load.out.matches("(?s).*\nload on 'interrupted': 2 threads, [\\d.]+ s "
                 + "\\(interrupted\\)\ntransactions .*\nfailures +0 .*"));
         assertEquals("", watch.err + load.err);
+        assertEquals("no load thread is left once the summary is out", 0, Thread.getAllStackTraces().keySet()
+                .stream().filter(thread -> thread.getName().startsWith("poolkit-load-interrupted-")).count());
+        assertEquals("every connection came back", 0, pool(context.getService(ref)).status().checkedOut());
+        context.ungetService(ref);
         configuration.delete();
         awaitNoDataSource("interrupted");
     }

@@ -5,7 +5,7 @@
  * No OSGi framework is needed to use this package.
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package org.poolkit.core;
 
 import org.osgi.annotation.bundle.Export;

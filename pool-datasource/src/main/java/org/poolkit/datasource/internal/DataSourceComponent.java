@@ -43,10 +43,11 @@ import org.slf4j.LoggerFactory;
  * SCR would unregister and register the service again whenever it re-activated the component (a static reference
  * changing, for instance), giving consumers a new {@code service.id} — the churn this bundle exists to avoid. The
  * component provides no service; it tracks the {@link PoolStrategyProvider} and {@link DataSourceFactory} services
- * itself (and {@link PoolEvents} ones through {@link PoolEventsWhiteboard}), and on every change of its configuration or of those services it works out
- * what to do ({@link #reconcile}): take new settings in place, swap to a new pool (new strategy, driver, url or
- * credentials), register the data source, or unregister it when its strategy or driver went away. A configuration it
- * cannot use is logged, naming the property and the value, and the data source keeps running on its last good one.
+ * itself (and {@link PoolEvents} ones through {@link PoolEventsWhiteboard}), and on every change of its configuration
+ * or of those services it works out what to do ({@link #reconcile}): take new settings in place, swap to a new pool
+ * (new strategy, driver, url or credentials), register the data source, or unregister it when its strategy or driver
+ * went away. A configuration it cannot use is logged, naming the property and the value, and the data source keeps
+ * running on its last good one.
  * For as long as the configuration exists it also registers a {@link ManagedDataSource} that tells tools where the
  * data source is: active, waiting for its strategy or driver (which), or rejected (why).
  *
@@ -207,7 +208,9 @@ public final class DataSourceComponent {
             }
             creator = nextCreator;
         } catch (SQLException | RuntimeException e) {
-            reject(e.getMessage(), State.REJECTED, next);
+            // A driver's message may quote the url, password and all; some have none.
+            reject(next.shown(e.getMessage() != null ? e.getMessage() : e.getClass().getName()), State.REJECTED,
+                    next);
             return;
         }
         if (!nextStrategy.equals(strategyRef)) {
@@ -306,16 +309,19 @@ public final class DataSourceComponent {
      * @param described   the configuration as far as it could be read, or null
      */
     private void reject(String problem, State whenStopped, DataSourceSpec described) {
-        boolean missingService = whenStopped != State.REJECTED;
+        if (!problem.equals(lastProblem)) {
+            lastProblem = problem;
+            report(problem, whenStopped != State.REJECTED);
+        }
+        // Last, as in apply(): whoever sees the problem through the ManagedDataSource finds the service property too.
         if (registration != null) {
             publish(State.ACTIVE, problem, spec);
         } else {
             publish(whenStopped, problem, described);
         }
-        if (problem.equals(lastProblem)) {
-            return;
-        }
-        lastProblem = problem;
+    }
+
+    private void report(String problem, boolean missingService) {
         if (registration != null) {
             LOG.error("Data source '{}': configuration change rejected: {}; it keeps running on its last good "
                     + "configuration", spec.name, problem);

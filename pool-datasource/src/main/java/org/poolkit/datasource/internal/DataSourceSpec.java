@@ -4,11 +4,11 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
 import java.util.TreeMap;
-import java.util.regex.Pattern;
 
 import org.osgi.service.jdbc.DataSourceFactory;
 import org.poolkit.api.PoolSettings;
 import org.poolkit.core.PoolConfig;
+import org.poolkit.core.Urls;
 
 /**
  * One factory configuration of {@code org.poolkit.datasource}, read and checked: how to name the data source, which
@@ -25,10 +25,6 @@ final class DataSourceSpec {
     static final String JNDI_SERVICE_NAME = "osgi.jndi.service.name";
     /** Configuration keys with this prefix go to the driver without it. */
     static final String JDBC_PREFIX = "jdbc.";
-
-    private static final Pattern PASSWORD_IN_URL = Pattern.compile("(?i)((?:password|pwd)=)[^;&]*");
-    /** {@code //user:password@host}. */
-    private static final Pattern PASSWORD_IN_USER_INFO = Pattern.compile("(//[^/?#@:]*:)[^/?#@]*@");
 
     final String name;
     final String jndiName;
@@ -155,15 +151,18 @@ final class DataSourceSpec {
         return escaped.toString();
     }
 
+    /** @return a message fit for a log line, such as a driver's that quotes the url: passwords masked as in the url */
+    String shown(String message) {
+        return Urls.shown(message, password);
+    }
+
     /**
      * @return the url fit for a log line: some drivers take the password in the url ({@code ;password=...},
      *         {@code ?password=...}, {@code pwd=...}, {@code //user:password@host}), and that value is replaced by
      *         {@code ***}, as is the configured password wherever else it appears (Oracle's {@code user/password@})
      */
     String shownUrl() {
-        String shown = password == null || password.isEmpty() ? url : url.replace(password, "***");
-        shown = PASSWORD_IN_USER_INFO.matcher(shown).replaceAll("$1***@");
-        return PASSWORD_IN_URL.matcher(shown).replaceAll("$1***");
+        return Urls.shown(url, password);
     }
 
     @Override

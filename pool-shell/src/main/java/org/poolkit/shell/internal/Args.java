@@ -31,6 +31,18 @@ final class Args {
     }
 
     /**
+     * @return the name of a data source to create
+     * @throws CommandError when it is blank or has white space: every command would need it quoted, and
+     *                      {@code pool:list} could not show it in a column
+     */
+    static String name(String name) {
+        if (name.isBlank() || name.chars().anyMatch(Character::isWhitespace)) {
+            throw CommandError.usage("NAME must be one word, without spaces; was '" + name + "'");
+        }
+        return name;
+    }
+
+    /**
      * @param what the argument's name in the usage line, such as {@code THREADS}
      * @return the argument as a whole number
      * @throws CommandError naming the argument, the range and the value, when it is not a number in range

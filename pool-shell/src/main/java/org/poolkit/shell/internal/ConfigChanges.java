@@ -49,19 +49,24 @@ final class ConfigChanges {
     /**
      * Sets {@code key} to {@code value} in the named data source's configuration.
      *
+     * @param typed the data source's name or its configuration's PID, as the user typed it
+     *
      * @throws CommandError when there is no such data source or the value would be rejected
      * @throws InterruptedException when interrupted while waiting for the data source to take the change
      */
-    Change set(String name, String key, String value) throws IOException, InterruptedException {
-        ManagedDataSource dataSource = admin.find(name);
-        Configuration configuration = admin.configuration(name);
+    Change set(String typed, String key, String value) throws IOException, InterruptedException {
+        ManagedDataSource dataSource = admin.find(typed);
+        String name = dataSource.name();
+        // Followed by its PID from here on: a name could be given to a second configuration meanwhile.
+        String pid = dataSource.configurationPid();
+        Configuration configuration = admin.configuration(pid);
         Dictionary<String, Object> properties = configuration.getProperties();
         Map<String, Object> after = map(properties);
         after.put(key, value);
         ConfigKeys.check(name, after, key, admin.strategies());
         Object before = properties.get(key);
-        String shownBefore = ConfigKeys.shown(key, before);
-        String shownAfter = ConfigKeys.shown(key, value);
+        String shownBefore = ConfigKeys.shown(key, before, properties.get(ConfigKeys.PASSWORD));
+        String shownAfter = ConfigKeys.shown(key, value, after.get(ConfigKeys.PASSWORD));
         if (before != null && value.equals(String.valueOf(before))) {
             return new Change(name, key, shownBefore, shownAfter, "unchanged");
         }
@@ -75,21 +80,21 @@ final class ConfigChanges {
                     + Formats.state(dataSource) + " before");
         }
         return new Change(name, key, shownBefore, shownAfter,
-                awaitOutcome(name, key, after, poolBefore, problemBefore));
+                awaitOutcome(pid, name, key, after, poolBefore, problemBefore));
     }
 
-    private String awaitOutcome(String name, String key, Map<String, Object> after, Pool poolBefore,
+    private String awaitOutcome(String pid, String name, String key, Map<String, Object> after, Pool poolBefore,
             String problemBefore) throws InterruptedException {
         String expectedStrategy = PoolConfig.strategy(after);
         PoolSettings expectedSettings = PoolConfig.settings(name, after);
         boolean newPoolExpected = !PoolConfig.KEYS.contains(key) && !key.equals("osgi.jndi.service.name");
-        boolean taken = admin.await(name, found -> found.isEmpty()
+        boolean taken = admin.await(pid, found -> found.isEmpty()
                 || rejectedAnew(found.get(), problemBefore)
                 || found.get().pool().filter(pool -> pool.strategy().equals(expectedStrategy)
                         && pool.settings().equals(expectedSettings)
                         && (!newPoolExpected || pool != poolBefore)).isPresent(),
                 PoolAdmin.CHANGE_BOUND);
-        Optional<ManagedDataSource> now = admin.lookup(name);
+        Optional<ManagedDataSource> now = admin.lookup(pid);
         if (now.isEmpty()) {
             return "the data source's configuration was deleted meanwhile";
         }

@@ -1,6 +1,7 @@
 package org.poolkit.shell.internal;
 
 import java.util.Collection;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -8,6 +9,7 @@ import java.util.TreeSet;
 import org.osgi.service.jdbc.DataSourceFactory;
 import org.poolkit.api.PoolSettings;
 import org.poolkit.core.PoolConfig;
+import org.poolkit.core.Urls;
 import org.poolkit.datasource.ManagedDataSource;
 
 /**
@@ -66,12 +68,36 @@ final class ConfigKeys {
         }
     }
 
-    /** @return the value fit for output: the password's is never shown */
-    static String shown(String key, Object value) {
+    /**
+     * @param password the configured password, or null: masked in a url wherever it appears
+     * @return the value fit for output: a password's is never shown, nor one in a url
+     */
+    static String shown(String key, Object value, Object password) {
         if (value == null) {
             return "(unset" + defaultOf(key) + ")";
         }
-        return key.equals(PASSWORD) ? "***" : String.valueOf(value);
+        if (isSecret(key)) {
+            return "***";
+        }
+        String text = String.valueOf(value);
+        return key.equals(DataSourceFactory.JDBC_URL) ? Urls.shown(text, text(password)) : text;
+    }
+
+    /** A password may be typed as a {@code char[]} by metatype. */
+    private static String text(Object password) {
+        if (password instanceof char[]) {
+            return new String((char[]) password);
+        }
+        return password == null ? null : String.valueOf(password);
+    }
+
+    /**
+     * @return whether the key holds a password: {@code password} and a driver's own, such as {@code jdbc.password}
+     *         or {@code jdbc.PWD}
+     */
+    static boolean isSecret(String key) {
+        String lower = key.toLowerCase(Locale.ROOT);
+        return lower.endsWith("password") || lower.endsWith("pwd");
     }
 
     private static String defaultOf(String key) {

@@ -118,7 +118,7 @@ final class Demo {
         Hashtable<String, Object> properties = new Hashtable<>();
         properties.put(ManagedDataSource.DATA_SOURCE_NAME, NAME);
         properties.put(DataSourceFactory.JDBC_URL, URL);
-        Map.Entry<String, String> driver = admin.driverFor(URL);
+        Map.Entry<String, String> driver = admin.driverFor(URL, null);
         properties.put(driver.getKey(), driver.getValue());
         properties.put(PoolConfig.STRATEGY, "queue");
         properties.put(PoolConfig.POOL_SIZE, String.valueOf(POOL_SIZE));

@@ -47,8 +47,8 @@ final class LatencyRecorder {
 
     /**
      * @param fraction between 0 (exclusive) and 1 (inclusive): 0.5 for the median, 0.99 for p99
-     * @return the smallest bucket bound at or above which that fraction of the samples lie, capped at the maximum;
-     *         0 when nothing was recorded
+     * @return the nearest-rank percentile: the {@code ceil(fraction * count)}-th smallest sample, rounded up to the
+     *         highest value of its bucket and capped at the maximum; 0 when nothing was recorded
      */
     long percentile(double fraction) {
         if (!(fraction > 0 && fraction <= 1)) {

@@ -80,9 +80,29 @@ public final class PoolAdmin {
         return all;
     }
 
-    /** @return the data source of that name, if its configuration exists now */
+    /**
+     * @param name a data source's name, or the PID of its configuration (which tells apart two of the same name)
+     * @return the data source of that name, if its configuration exists now
+     * @throws CommandError when two or more configurations give that name: the commands do not pick one
+     */
     Optional<ManagedDataSource> lookup(String name) {
-        return dataSources.stream().filter(dataSource -> dataSource.name().equals(name)).findFirst();
+        List<ManagedDataSource> named = new ArrayList<>();
+        for (ManagedDataSource dataSource : all()) {
+            if (dataSource.configurationPid().equals(name)) {
+                return Optional.of(dataSource);
+            }
+            if (dataSource.name().equals(name)) {
+                named.add(dataSource);
+            }
+        }
+        if (named.size() > 1) {
+            List<String> pids = new ArrayList<>();
+            named.forEach(dataSource -> pids.add(dataSource.configurationPid()));
+            throw CommandError.of(named.size() + " configurations name a data source '" + name + "' (" + String.join(
+                    ", ", pids) + "); name the one you mean by its configuration PID, and give the others a "
+                    + ManagedDataSource.DATA_SOURCE_NAME + " of their own");
+        }
+        return named.stream().findFirst();
     }
 
     /**
@@ -118,17 +138,19 @@ public final class PoolAdmin {
      * @throws CommandError when there is none
      */
     Configuration configuration(String name) throws IOException {
-        ManagedDataSource dataSource = find(name);
-        Configuration[] found;
+        String pid = find(name).configurationPid();
+        Configuration[] all;
         try {
-            found = configAdmin.listConfigurations("(service.pid=" + escape(dataSource.configurationPid()) + ")");
+            all = configAdmin.listConfigurations("(service.factoryPid=" + ManagedDataSource.FACTORY_PID + ")");
         } catch (InvalidSyntaxException cannotHappen) {
             throw new IllegalStateException(cannotHappen);
         }
-        if (found == null) {
-            throw CommandError.of("the configuration of data source '" + name + "' was just deleted");
+        for (Configuration configuration : all == null ? new Configuration[0] : all) {
+            if (configuration.getPid().equals(pid)) {
+                return configuration;
+            }
         }
-        return found[0];
+        throw CommandError.of("the configuration of data source '" + name + "' was just deleted");
     }
 
     /**
@@ -150,10 +172,11 @@ public final class PoolAdmin {
     }
 
     /**
+     * @param password the configured password, or null, to mask in the url should the error show it
      * @return the key and value of the {@link DataSourceFactory} whose driver accepts the url, by service ranking
      * @throws CommandError naming the installed factories, when none accepts it
      */
-    Map.Entry<String, String> driverFor(String url) {
+    Map.Entry<String, String> driverFor(String url, Object password) {
         List<ServiceReference<DataSourceFactory>> candidates = new ArrayList<>(drivers);
         candidates.sort(Comparator.reverseOrder());
         List<String> installed = new ArrayList<>();
@@ -164,7 +187,8 @@ public final class PoolAdmin {
                 return key;
             }
         }
-        throw CommandError.of("no installed DataSourceFactory accepts the url '" + url + "' (installed: "
+        throw CommandError.of("no installed DataSourceFactory accepts the url '"
+                + ConfigKeys.shown(DataSourceFactory.JDBC_URL, url, password) + "' (installed: "
                 + (installed.isEmpty() ? "none" : String.join(", ", installed)) + "); name one with "
                 + DataSourceFactory.OSGI_JDBC_DRIVER_NAME + "=...");
     }
@@ -201,7 +225,7 @@ public final class PoolAdmin {
     /**
      * Waits, polling every few milliseconds, until the named data source is in the state {@code done} asks for.
      *
-     * @return whether it got there within {@code bound}; its configuration gone counts as {@code null}
+     * @return whether it got there within {@code bound}; its configuration gone counts as empty
      * @throws InterruptedException when the command is interrupted meanwhile
      */
     boolean await(String name, Predicate<Optional<ManagedDataSource>> done, Duration bound)
@@ -217,17 +241,5 @@ public final class PoolAdmin {
             }
         }
         return true;
-    }
-
-    /** @return {@code value} fit for an LDAP filter's item */
-    static String escape(String value) {
-        StringBuilder escaped = new StringBuilder(value.length());
-        for (char c : value.toCharArray()) {
-            if (c == '\\' || c == '(' || c == ')' || c == '*') {
-                escaped.append('\\');
-            }
-            escaped.append(c);
-        }
-        return escaped.toString();
     }
 }

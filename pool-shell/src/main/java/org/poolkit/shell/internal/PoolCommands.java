@@ -100,14 +100,18 @@ public final class PoolCommands {
         run("pool:list", out -> {
             Args.count(args, 0, 0);
             Table table = new Table("NAME", "STRATEGY", "SIZE", "OUT", "IDLE", "OVERFLOW", "STATE");
-            for (ManagedDataSource dataSource : admin.all()) {
+            List<ManagedDataSource> all = admin.all();
+            for (ManagedDataSource dataSource : all) {
+                String state = Formats.state(dataSource) + (all.stream().filter(other -> other.name().equals(
+                        dataSource.name())).count() > 1 ? "; name given twice, see " + dataSource.configurationPid()
+                        : "");
                 Optional<PoolStatus> status = dataSource.pool().map(Pool::status);
                 if (status.isPresent()) {
                     PoolStatus now = status.get();
                     table.row(dataSource.name(), now.strategy(), now.size(), now.checkedOut(), now.checkedIn(),
-                            now.overflow(), Formats.state(dataSource));
+                            now.overflow(), state);
                 } else {
-                    table.row(dataSource.name(), dataSource.strategy(), "-", "-", "-", "-", Formats.state(dataSource));
+                    table.row(dataSource.name(), dataSource.strategy(), "-", "-", "-", "-", state);
                 }
             }
             table.print(out);
@@ -184,7 +188,7 @@ public final class PoolCommands {
         String[] args = Args.words(typed);
         run("pool:create NAME URL [KEY=VALUE ...]", out -> {
             Args.count(args, 2, Integer.MAX_VALUE);
-            String name = args[0];
+            String name = Args.name(args[0]);
             Hashtable<String, Object> properties = new Hashtable<>();
             properties.put(ManagedDataSource.DATA_SOURCE_NAME, name);
             properties.put(DataSourceFactory.JDBC_URL, args[1]);
@@ -204,7 +208,7 @@ public final class PoolCommands {
             }
             if (!properties.containsKey(DataSourceFactory.OSGI_JDBC_DRIVER_NAME)
                     && !properties.containsKey(DataSourceFactory.OSGI_JDBC_DRIVER_CLASS)) {
-                Map.Entry<String, String> driver = admin.driverFor(args[1]);
+                Map.Entry<String, String> driver = admin.driverFor(args[1], properties.get(ConfigKeys.PASSWORD));
                 properties.put(driver.getKey(), driver.getValue());
             }
             Map<String, Object> all = ConfigChanges.map(properties);
@@ -230,11 +234,11 @@ public final class PoolCommands {
         String[] args = Args.words(typed);
         run("pool:delete NAME", out -> {
             Args.count(args, 1, 1);
-            Configuration configuration = admin.configuration(args[0]);
-            String pid = configuration.getPid();
-            configuration.delete();
-            boolean gone = admin.await(args[0], Optional::isEmpty, PoolAdmin.CHANGE_BOUND);
-            out.println("deleted data source '" + args[0] + "' (configuration " + pid + ")"
+            ManagedDataSource dataSource = admin.find(args[0]);
+            String pid = dataSource.configurationPid();
+            admin.configuration(pid).delete();
+            boolean gone = admin.await(pid, Optional::isEmpty, PoolAdmin.CHANGE_BOUND);
+            out.println("deleted data source '" + dataSource.name() + "' (configuration " + pid + ")"
                     + (gone ? "" : "; the data source bundle has not let it go yet"));
         });
     }
@@ -249,15 +253,15 @@ public final class PoolCommands {
         run("pool:watch NAME [SECONDS]", out -> {
             Args.count(args, 1, 2);
             int seconds = args.length == 2 ? Args.number("SECONDS", args[1], 1, MAX_SECONDS) : Integer.MAX_VALUE;
-            String name = args[0];
-            admin.find(name);
+            // Followed by its PID: the name could be given to a second configuration meanwhile.
+            String pid = admin.find(args[0]).configurationPid();
             long next = System.nanoTime();
             for (int line = 0; line < seconds; line++) {
                 if (line > 0) {
                     next += TimeUnit.SECONDS.toNanos(1);
                     TimeUnit.NANOSECONDS.sleep(next - System.nanoTime());
                 }
-                Optional<ManagedDataSource> dataSource = admin.lookup(name);
+                Optional<ManagedDataSource> dataSource = admin.lookup(pid);
                 out.println(LocalTime.now().format(CLOCK) + "  "
                         + dataSource.map(PoolCommands::counts).orElse("configuration deleted"));
                 if (dataSource.isEmpty()) {

@@ -8,10 +8,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 import javax.sql.DataSource;
+
+import org.poolkit.core.Urls;
 
 /**
  * Threads that run small transactions against a data source until stopped: {@code getConnection()}, one tiny
@@ -78,7 +81,9 @@ final class Workload {
     }
 
     /**
-     * Stops the threads after their current transaction and waits for them.
+     * Stops the threads after their current transaction and waits for them. An interrupt meanwhile (a second Ctrl-C)
+     * does not cut the wait short: it is kept for the caller once every thread has ended. The threads themselves are
+     * never interrupted: Derby, for one, closes the connection of a thread interrupted inside it.
      *
      * @param bound how long to wait for the threads to finish
      * @return every {@code getConnection()} latency recorded
@@ -89,24 +94,35 @@ final class Workload {
         long deadline = System.nanoTime() + bound.toNanos();
         LatencyRecorder all = new LatencyRecorder();
         boolean interrupted = false;
-        for (Worker worker : workers) {
-            try {
-                long left = deadline - System.nanoTime();
-                worker.thread.join(Math.max(1, left / 1_000_000));
-            } catch (InterruptedException e) {
-                // Stopping is already under way; finish it and keep the interrupt for the caller.
-                interrupted = true;
+        try {
+            for (Worker worker : workers) {
+                interrupted |= awaitEnd(worker.thread, deadline, bound);
+                all.add(worker.latencies);
             }
-            if (worker.thread.isAlive()) {
-                throw new IllegalStateException(worker.thread.getName() + " did not finish within "
-                        + Formats.seconds(bound) + " s: a transaction hangs");
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
             }
-            all.add(worker.latencies);
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
         }
         return all;
+    }
+
+    /** @return whether the waiting thread was interrupted meanwhile */
+    private static boolean awaitEnd(Thread thread, long deadline, Duration bound) {
+        boolean interrupted = false;
+        while (thread.isAlive()) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                throw new IllegalStateException(thread.getName() + " did not finish within "
+                        + Formats.seconds(bound) + " s: a transaction hangs");
+            }
+            try {
+                thread.join(TimeUnit.NANOSECONDS.toMillis(left) + 1);
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        return interrupted;
     }
 
     /** @return the statement that costs the database least: Derby has no {@code SELECT} without {@code FROM} */
@@ -123,7 +139,9 @@ final class Workload {
 
     private void failed(LongAdder counter, Exception e) {
         counter.increment();
-        firstFailure.compareAndSet(null, e.getClass().getSimpleName() + ": " + e.getMessage());
+        // Printed in the summary: a driver's message may quote the url, password and all.
+        firstFailure.compareAndSet(null, e.getClass().getSimpleName() + ": " + Urls.shown(String.valueOf(
+                e.getMessage()), null));
     }
 
     /** One thread's loop; its latencies are read only after the thread ended. */

@@ -35,6 +35,14 @@ class ArgsTest {
                 usage(() -> Args.number("THREADS", "0", 1, 256)));
     }
 
+    @Test
+    void aNewNameIsOneWord() {
+        assertEquals("orders-2", Args.name("orders-2"));
+        assertEquals("NAME must be one word, without spaces; was 'my orders'", usage(() -> Args.name("my orders")));
+        assertEquals("NAME must be one word, without spaces; was ' '", usage(() -> Args.name(" ")));
+        assertEquals("NAME must be one word, without spaces; was ''", usage(() -> Args.name("")));
+    }
+
     private static String usage(Runnable check) {
         CommandError error = assertThrows(CommandError.class, check::run);
         assertTrue(error.showsUsage(), "an argument error prints the usage line");

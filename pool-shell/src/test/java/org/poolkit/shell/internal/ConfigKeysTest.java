@@ -70,10 +70,24 @@ class ConfigKeysTest {
 
     @Test
     void thePasswordIsNeverShownAndAnUnsetKeyShowsItsDefault() {
-        assertEquals("***", ConfigKeys.shown("password", "s3cret"));
-        assertEquals("(unset, default 5)", ConfigKeys.shown("pool.size", null));
-        assertEquals("(unset, default queue)", ConfigKeys.shown("strategy", null));
-        assertEquals("(unset)", ConfigKeys.shown("user", null));
-        assertEquals("8", ConfigKeys.shown("pool.size", "8"));
+        assertEquals("***", ConfigKeys.shown("password", "s3cret", "s3cret"));
+        assertEquals("(unset, default 5)", ConfigKeys.shown("pool.size", null, null));
+        assertEquals("(unset, default queue)", ConfigKeys.shown("strategy", null, null));
+        assertEquals("(unset)", ConfigKeys.shown("user", null, null));
+        assertEquals("8", ConfigKeys.shown("pool.size", "8", "s3cret"));
+    }
+
+    /** {@code pool:set NAME url ...} echoes the url before and after, and a driver may take its password as a key. */
+    @Test
+    void aPasswordInAUrlOrInADriverKeyIsNeverShown() {
+        assertEquals("jdbc:postgresql://db/app?user=app&password=***",
+                ConfigKeys.shown("url", "jdbc:postgresql://db/app?user=app&password=s3cret", null));
+        assertEquals("jdbc:mysql://app:***@db:3306/app", ConfigKeys.shown("url", "jdbc:mysql://app:s3cret@db:3306/app",
+                null));
+        assertEquals("jdbc:oracle:thin:app/***@db:1521/app",
+                ConfigKeys.shown("url", "jdbc:oracle:thin:app/s3cret@db:1521/app", "s3cret".toCharArray()));
+        assertEquals("***", ConfigKeys.shown("jdbc.password", "s3cret", null));
+        assertEquals("***", ConfigKeys.shown("jdbc.PWD", "s3cret", null));
+        assertEquals("app", ConfigKeys.shown("user", "app", "s3cret"));
     }
 }

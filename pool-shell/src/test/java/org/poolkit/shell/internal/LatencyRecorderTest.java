@@ -45,6 +45,32 @@ class LatencyRecorderTest {
         assertEquals(samples[samples.length - 1], recorder.percentile(1), "the maximum caps the last bucket");
     }
 
+    /**
+     * Against an exact sort of random samples, from one sample to many: p50 and p99 are the nearest-rank sample
+     * ({@code ceil(p * n)}-th smallest) rounded up to its bucket's highest value, capped at the maximum. One rank off
+     * either way shows here, as the samples are spread over more buckets than there are samples.
+     */
+    @Test
+    void p50AndP99AreTheNearestRankSampleOfAnExactSortRoundedUpToItsBucket() {
+        Random random = new Random(7);
+        for (int n : new int[] {1, 2, 3, 7, 10, 99, 100, 101, 199, 200, 1_001, 12_345}) {
+            long[] samples = new long[n];
+            LatencyRecorder recorder = new LatencyRecorder();
+            for (int i = 0; i < n; i++) {
+                samples[i] = 100 + random.nextInt(10_000_000);
+                recorder.record(samples[i]);
+            }
+            Arrays.sort(samples);
+            long max = samples[n - 1];
+            long p50 = samples[(n + 1) / 2 - 1];
+            long p99 = samples[(99 * n + 99) / 100 - 1];
+            assertEquals(Math.min(LatencyRecorder.highestValueIn(LatencyRecorder.index(p50)), max),
+                    recorder.percentile(0.5), "p50 of " + n);
+            assertEquals(Math.min(LatencyRecorder.highestValueIn(LatencyRecorder.index(p99)), max),
+                    recorder.percentile(0.99), "p99 of " + n);
+        }
+    }
+
     @Test
     void everyBucketHoldsTheValuesThatMapToIt() {
         for (long value : new long[] {63, 64, 65, 127, 128, 1_000, 123_456_789, Long.MAX_VALUE}) {

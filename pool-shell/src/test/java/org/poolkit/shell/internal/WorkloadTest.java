@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
@@ -46,6 +47,51 @@ class WorkloadTest {
         assertEquals(0, totals.failedStatements());
         assertEquals("SQLException: database is down", totals.firstFailure());
         assertEquals(0, latencies.count(), "only a getConnection() that returned is timed");
+    }
+
+    /** A second Ctrl-C while load stops: every thread still ends and closes its connection, and the interrupt stays. */
+    @Test
+    void anInterruptWhileStoppingWaitsForEveryThreadAndIsKept() throws InterruptedException {
+        CountDownLatch gate = new CountDownLatch(1);
+        StubDriver driver = new StubDriver().blockConnects(gate);
+        Workload workload = new Workload("test-load", driver.asDataSource(), 2);
+        awaitTrue(() -> driver.connectsInFlight() == 2, "both threads to wait in getConnection()");
+        Thread stopping = Thread.currentThread();
+        Thread opener = new Thread(() -> {
+            // Opens the gate once stop() waits, that is after the interrupt was delivered to it.
+            awaitTrue(() -> stopping.getState() == Thread.State.TIMED_WAITING, "stop() to wait for the threads");
+            gate.countDown();
+        }, "gate-opener");
+        opener.setDaemon(true);
+        opener.start();
+
+        stopping.interrupt();
+        LatencyRecorder latencies = workload.stop(Duration.ofSeconds(10));
+
+        assertTrue(Thread.interrupted(), "the interrupt is kept for the caller");
+        assertEquals(2, latencies.count(), "each thread's one getConnection() was timed");
+        assertEquals(2, driver.opened(), "one connection each, and no thread went round again");
+        assertEquals(0, driver.open(), "every connection was closed (the stub's failing getMetaData() included)");
+        opener.join(10_000);
+        assertEquals(0, threadsNamed("test-load-"), "no load thread is left");
+    }
+
+    private static long threadsNamed(String prefix) {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(thread -> thread.getName().startsWith(prefix) && thread.isAlive()).count();
+    }
+
+    /** The first failure is printed in pool:load's summary. */
+    @Test
+    void aFailureThatQuotesTheUrlIsKeptWithThePasswordMasked() {
+        StubDriver driver = new StubDriver().failConnect(new SQLException(
+                "cannot connect to jdbc:postgresql://app:s3cret@db/app?password=s3cret", "08001"));
+        Workload workload = new Workload("test-load", driver.asDataSource(), 1);
+        awaitTrue(() -> workload.totals().failedCheckouts() >= 1, "a failed checkout");
+        workload.stop(Duration.ofSeconds(10));
+
+        assertEquals("SQLException: cannot connect to jdbc:postgresql://app:***@db/app?password=***",
+                workload.totals().firstFailure());
     }
 
     @Test
