@@ -84,7 +84,7 @@ final class QueuePool implements PoolStrategy {
         PoolSettings settings = context.settings();
         this.context = context;
         this.limits = Limits.of(settings);
-        this.idle = IdleEntries.of(settings.poolSize(), settings.useLifo());
+        this.idle = IdleEntries.of(settings.poolSize(), settings.useLifo(), opened::get);
         this.waiters = new Waiters(context::nanoTime);
     }
 
@@ -165,7 +165,7 @@ final class QueuePool implements PoolStrategy {
             limits = next;
             if (!next.sameShape(previous)) {
                 IdleEntries old = idle;
-                idle = IdleEntries.of(next.size(), next.useLifo());
+                idle = IdleEntries.of(next.size(), next.useLifo(), opened::get);
                 moveIdle(old);
             }
         } finally {

@@ -14,6 +14,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -35,15 +36,32 @@ class IdleStructuresTest {
 
     @Test
     void ofPicksTheStructureForSizeAndOrder() {
-        assertInstanceOf(IdleQueue.class, IdleEntries.of(3, false));
-        assertInstanceOf(IdleStack.class, IdleEntries.of(3, true));
-        assertInstanceOf(UnboundedIdle.class, IdleEntries.of(0, false));
-        assertInstanceOf(UnboundedIdle.class, IdleEntries.of(0, true));
+        boolean striped = StripedIdle.stripesFor(3, Runtime.getRuntime().availableProcessors()) > 1;
+        assertEquals(striped ? StripedIdle.class : IdleQueue.class, IdleEntries.of(3, false, () -> 0).getClass());
+        assertEquals(striped ? StripedIdle.class : IdleStack.class, IdleEntries.of(3, true, () -> 0).getClass());
+        assertInstanceOf(IdleQueue.class, IdleEntries.of(2000, false, () -> 0));
+        assertInstanceOf(IdleStack.class, IdleEntries.of(2000, true, () -> 0));
+        assertInstanceOf(UnboundedIdle.class, IdleEntries.of(0, false, () -> 0));
+        assertInstanceOf(UnboundedIdle.class, IdleEntries.of(0, true, () -> 0));
+    }
+
+    @Test
+    void stripesAreTwiceTheProcessorsForSmallPoolsOnMachinesWithMoreThanOne() {
+        assertEquals(1, StripedIdle.stripesFor(32, 1));
+        assertEquals(4, StripedIdle.stripesFor(32, 2));
+        assertEquals(8, StripedIdle.stripesFor(32, 3));
+        assertEquals(16, StripedIdle.stripesFor(32, 64));
+        assertEquals(1, StripedIdle.stripesFor(1025, 8));
     }
 
     static Stream<Arguments> boundedOfThree() {
+        // Striped as if overflow connections existed, so that every offer counts the stripes against the bound.
         return Stream.of(Arguments.of(Named.of("IdleQueue", (Supplier<IdleEntries>) () -> new IdleQueue(3))),
-                Arguments.of(Named.of("IdleStack", (Supplier<IdleEntries>) () -> new IdleStack(3))));
+                Arguments.of(Named.of("IdleStack", (Supplier<IdleEntries>) () -> new IdleStack(3))),
+                Arguments.of(Named.of("StripedIdle FIFO", (Supplier<IdleEntries>)
+                        () -> new StripedIdle(4, 3, IdleQueue::new, () -> Integer.MAX_VALUE))),
+                Arguments.of(Named.of("StripedIdle LIFO", (Supplier<IdleEntries>)
+                        () -> new StripedIdle(4, 3, IdleStack::new, () -> Integer.MAX_VALUE))));
     }
 
     static Stream<Arguments> allOfThree() {
@@ -174,6 +192,33 @@ class IdleStructuresTest {
         assertEquals(new HashSet<>(List.of(0, 1, 2)), new HashSet<>(left));
     }
 
+    /** Two threads with consecutive ids: each gets back what it returned, and the other's only when it has none. */
+    @Test
+    void stripedIdleGivesAThreadItsOwnEntriesFirstAndAnothersWhenItHasNone() throws Exception {
+        StripedIdle idle = new StripedIdle(4, 4, IdleQueue::new, () -> 0);
+        List<Token> tokens = tokens(3);
+        CountDownLatch otherOffered = new CountDownLatch(1);
+        CountDownLatch checked = new CountDownLatch(1);
+        Worker<Token> other = Worker.start("other", () -> {
+            idle.offer(tokens.get(2));
+            otherOffered.countDown();
+            checked.await();
+            return (Token) idle.poll();
+        });
+        otherOffered.await();
+        idle.offer(tokens.get(0));
+        idle.offer(tokens.get(1));
+
+        List<Integer> mine = List.of(((Token) idle.poll()).id(), ((Token) idle.poll()).id());
+        checked.countDown();
+
+        assertEquals(List.of(0, 1), mine, "this thread's own entries, first in first out, before the other's");
+        assertEquals(2, other.join().id());
+        assertEquals(0, idle.size());
+        idle.offer(tokens.get(1));
+        assertEquals(1, ((Token) Worker.start("third", idle::poll).join()).id(), "taken from another stripe");
+    }
+
     static Stream<Arguments> allOfThreeWithTheirOrder() {
         return allOfThree().map(arguments -> {
             String name = ((Named<?>) arguments.get()[0]).getName();
@@ -249,7 +294,7 @@ class IdleStructuresTest {
     @Test
     void poolSizeAboveTheLimitIsRefusedNamingTheProperty() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> IdleEntries.of(IdleEntries.MAX_SIZE + 1, false));
+                () -> IdleEntries.of(IdleEntries.MAX_SIZE + 1, false, () -> 0));
         assertTrue(e.getMessage().contains("pool.size") && e.getMessage().contains("65535"), e.getMessage());
     }
 
