@@ -27,6 +27,16 @@ interface IdleEntries {
      */
     boolean offer(PoolEntry entry);
 
+    /**
+     * After an offer: an entry beyond the capacity, taken out again, when offers that raced all found room. The
+     * structures that check the capacity exactly never have one.
+     *
+     * @return the entry for the caller to discard, or {@code null}
+     */
+    default PoolEntry surplus() {
+        return null;
+    }
+
     /** @return how many entries are idle now */
     int size();
 

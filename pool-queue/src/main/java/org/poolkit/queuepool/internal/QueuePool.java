@@ -129,6 +129,11 @@ final class QueuePool implements PoolStrategy {
             releaseSlot();
             return false;
         }
+        PoolEntry surplus = target.surplus();
+        if (surplus != null) {
+            context.discard(surplus);
+            releaseSlot();
+        }
         if (target != idle) {
             // reconfigure() replaced the structure while we offered, and may have moved its entries before ours came.
             moveIdle(target);

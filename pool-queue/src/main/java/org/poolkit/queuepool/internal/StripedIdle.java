@@ -16,8 +16,8 @@ import org.poolkit.api.PoolEntry;
  * <p>The order is the stripe's: one thread sees exactly FIFO (or LIFO) order, as SQLAlchemy promises; entries that
  * several threads return are handed out in order per returning thread, and a thread's own come first. Each stripe
  * has room for the whole pool, so while no more entries exist than the capacity, an offer looks at its own stripe
- * only; beyond that (overflow connections coming back) it counts every stripe. Thread-safe, lock-free, no
- * allocation.
+ * only; beyond that (overflow connections coming back) it counts every stripe, before and after ({@link #surplus}).
+ * Thread-safe, lock-free, no allocation.
  */
 final class StripedIdle implements IdleEntries {
 
@@ -64,17 +64,22 @@ final class StripedIdle implements IdleEntries {
         return entry;
     }
 
-    /**
-     * Into the caller's stripe. Offers that race while more entries exist than the capacity may both find the last
-     * place: one connection beyond {@code pool.size} then stays idle, as if it had come back a moment before another
-     * was taken.
-     */
+    /** Into the caller's stripe, if the stripes together have room; they always do while no more entries exist. */
     @Override
     public boolean offer(PoolEntry entry) {
         if (opened.getAsInt() > capacity && size() >= capacity) {
             return false;
         }
         return stripes[home()].offer(entry);
+    }
+
+    /**
+     * Offers that race while more entries exist than the capacity may all find the last place; each looks again once
+     * its entry is in, and the last to look sees them all, so no more than the capacity stay idle.
+     */
+    @Override
+    public PoolEntry surplus() {
+        return opened.getAsInt() > capacity && size() > capacity ? poll() : null;
     }
 
     @Override

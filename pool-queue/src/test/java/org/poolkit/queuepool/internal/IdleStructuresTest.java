@@ -219,6 +219,40 @@ class IdleStructuresTest {
         assertEquals(1, ((Token) Worker.start("third", idle::poll).join()).id(), "taken from another stripe");
     }
 
+    /**
+     * Offers that looked while no more entries existed than the capacity found room without counting; by the time
+     * they look again (after the offer) more exist, and the one beyond the capacity comes out to be closed.
+     */
+    @Test
+    void stripedIdleGivesBackWhatRacingOffersPutBeyondItsCapacity() throws InterruptedException {
+        AtomicInteger opened = new AtomicInteger(2);
+        StripedIdle idle = new StripedIdle(4, 2, IdleQueue::new, opened::get);
+        List<Token> tokens = tokens(3);
+        assertTrue(idle.offer(tokens.get(0)));
+        assertTrue(idle.offer(tokens.get(1)));
+        assertTrue(offerFromAnotherStripe(idle, tokens.get(2)), "each stripe alone has room for the capacity");
+        assertNull(idle.surplus(), "no more entries exist than the capacity: nothing to give back");
+
+        opened.set(3);
+
+        assertEquals(0, ((Token) idle.surplus()).id(), "the longest idle comes out");
+        assertNull(idle.surplus());
+        assertEquals(2, idle.size());
+        assertFalse(idle.offer(new Token(3)), "full, and more entries exist than the capacity");
+    }
+
+    /** Offers from a thread whose id puts it in another of the four stripes than the calling thread. */
+    private static boolean offerFromAnotherStripe(StripedIdle idle, Token token) throws InterruptedException {
+        AtomicBoolean offered = new AtomicBoolean();
+        Thread other = new Thread(() -> offered.set(idle.offer(token)));
+        while ((other.getId() & 3) == (Thread.currentThread().getId() & 3)) {
+            other = new Thread(() -> offered.set(idle.offer(token)));
+        }
+        other.start();
+        other.join(10_000);
+        return offered.get();
+    }
+
     static Stream<Arguments> allOfThreeWithTheirOrder() {
         return allOfThree().map(arguments -> {
             String name = ((Named<?>) arguments.get()[0]).getName();
