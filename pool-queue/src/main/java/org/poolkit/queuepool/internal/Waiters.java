@@ -55,11 +55,6 @@ final class Waiters {
         this.clock = clock;
     }
 
-    /** @return whether anyone waits; a plain volatile read, for the hot path */
-    boolean any() {
-        return count != 0;
-    }
-
     int count() {
         return count;
     }

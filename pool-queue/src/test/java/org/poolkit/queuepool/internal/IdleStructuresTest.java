@@ -18,6 +18,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.Supplier;
 import java.util.stream.IntStream;
@@ -192,31 +193,37 @@ class IdleStructuresTest {
         assertEquals(new HashSet<>(List.of(0, 1, 2)), new HashSet<>(left));
     }
 
-    /** Two threads with consecutive ids: each gets back what it returned, and the other's only when it has none. */
+    /** Two threads in different stripes: each gets back what it returned, and the other's only when it has none. */
     @Test
     void stripedIdleGivesAThreadItsOwnEntriesFirstAndAnothersWhenItHasNone() throws Exception {
         StripedIdle idle = new StripedIdle(4, 4, IdleQueue::new, () -> 0);
         List<Token> tokens = tokens(3);
         CountDownLatch otherOffered = new CountDownLatch(1);
         CountDownLatch checked = new CountDownLatch(1);
-        Worker<Token> other = Worker.start("other", () -> {
+        AtomicReference<PoolEntry> othersPoll = new AtomicReference<>();
+        Thread other = inAnotherStripe(() -> {
             idle.offer(tokens.get(2));
             otherOffered.countDown();
-            checked.await();
-            return (Token) idle.poll();
+            awaitQuietly(checked);
+            othersPoll.set(idle.poll());
         });
+        other.start();
         otherOffered.await();
         idle.offer(tokens.get(0));
         idle.offer(tokens.get(1));
 
         List<Integer> mine = List.of(((Token) idle.poll()).id(), ((Token) idle.poll()).id());
         checked.countDown();
+        other.join(10_000);
 
         assertEquals(List.of(0, 1), mine, "this thread's own entries, first in first out, before the other's");
-        assertEquals(2, other.join().id());
+        assertEquals(2, ((Token) othersPoll.get()).id());
         assertEquals(0, idle.size());
         idle.offer(tokens.get(1));
-        assertEquals(1, ((Token) Worker.start("third", idle::poll).join()).id(), "taken from another stripe");
+        Thread third = inAnotherStripe(() -> othersPoll.set(idle.poll()));
+        third.start();
+        third.join(10_000);
+        assertEquals(1, ((Token) othersPoll.get()).id(), "taken from another stripe");
     }
 
     /**
@@ -241,16 +248,31 @@ class IdleStructuresTest {
         assertFalse(idle.offer(new Token(3)), "full, and more entries exist than the capacity");
     }
 
-    /** Offers from a thread whose id puts it in another of the four stripes than the calling thread. */
+    /** Offers from a thread in another of the four stripes than the calling thread. */
     private static boolean offerFromAnotherStripe(StripedIdle idle, Token token) throws InterruptedException {
         AtomicBoolean offered = new AtomicBoolean();
-        Thread other = new Thread(() -> offered.set(idle.offer(token)));
-        while ((other.getId() & 3) == (Thread.currentThread().getId() & 3)) {
-            other = new Thread(() -> offered.set(idle.offer(token)));
-        }
+        Thread other = inAnotherStripe(() -> offered.set(idle.offer(token)));
         other.start();
         other.join(10_000);
         return offered.get();
+    }
+
+    /** An unstarted thread whose id puts it in another of four stripes than the calling thread. */
+    private static Thread inAnotherStripe(Runnable task) {
+        Thread other = new Thread(task);
+        while ((other.getId() & 3) == (Thread.currentThread().getId() & 3)) {
+            other = new Thread(task);
+        }
+        other.setDaemon(true);
+        return other;
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     static Stream<Arguments> allOfThreeWithTheirOrder() {
