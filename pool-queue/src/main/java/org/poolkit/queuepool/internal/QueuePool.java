@@ -227,7 +227,7 @@ final class QueuePool implements PoolStrategy {
         return grant == Waiters.CREATE ? openInReservedSlot() : (PoolEntry) grant;
     }
 
-    /** What the longest waiter takes when it looks: an idle entry, else a slot if the limits allow one, else nothing. */
+    /** What the longest waiter takes when it looks: an idle entry, else a slot if the limits allow, else nothing. */
     private Object nextGrant() {
         PoolEntry entry = idle.poll();
         if (entry != null) {
