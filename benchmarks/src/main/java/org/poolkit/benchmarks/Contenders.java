@@ -37,9 +37,9 @@ public final class Contenders {
 
     /** What each contender is configured with, beyond the size and the timeout every one gets. */
     static final Map<String, String> SETTINGS = Map.ofEntries(
-            Map.entry("queue", "poolkit QueuePool: pool.size = size, max.overflow = 0, defaults otherwise (FIFO, "
-                    + "waiters served strictly in arrival order, reset.on.return = rollback, no pre-ping, no recycle, "
-                    + "leak detection off)"),
+            Map.entry("queue", "poolkit QueuePool: pool.size = size, max.overflow = 0, defaults otherwise (FIFO per "
+                    + "thread stripe, waiters served in arrival order, an arriving checkout may take an idle "
+                    + "connection first, reset.on.return = rollback, no pre-ping, no recycle, leak detection off)"),
             Map.entry("static", "poolkit StaticPool: one connection shared by every checkout, defaults"),
             Map.entry("threadlocal", "poolkit SingletonThreadPool: pool.size = size threads kept, defaults"),
             Map.entry("null", "poolkit NullPool: a new connection per checkout, defaults"),

@@ -1,6 +1,8 @@
 package org.poolkit.queuepool.internal;
 
 import java.util.function.Consumer;
+import java.util.function.IntFunction;
+import java.util.function.IntSupplier;
 
 import org.poolkit.api.PoolEntry;
 
@@ -25,6 +27,16 @@ interface IdleEntries {
      */
     boolean offer(PoolEntry entry);
 
+    /**
+     * After an offer: an entry beyond the capacity, taken out again, when offers that raced all found room. The
+     * structures that check the capacity exactly never have one.
+     *
+     * @return the entry for the caller to discard, or {@code null}
+     */
+    default PoolEntry surplus() {
+        return null;
+    }
+
     /** @return how many entries are idle now */
     int size();
 
@@ -43,9 +55,10 @@ interface IdleEntries {
     /**
      * @param size    {@code pool.size}: how many idle entries to keep; 0 for no limit
      * @param useLifo hand out the most recently returned entry first
-     * @return the structure that fits
+     * @param opened  how many entries exist: while no more than {@code size} do, every returned one has room
+     * @return the structure that fits: striped for a bounded pool on a machine with more than one processor
      */
-    static IdleEntries of(int size, boolean useLifo) {
+    static IdleEntries of(int size, boolean useLifo, IntSupplier opened) {
         if (size > MAX_SIZE) {
             throw new IllegalArgumentException("pool.size must be at most " + MAX_SIZE + " (or 0 for no limit); was "
                     + size);
@@ -53,6 +66,8 @@ interface IdleEntries {
         if (size == 0) {
             return new UnboundedIdle(useLifo);
         }
-        return useLifo ? new IdleStack(size) : new IdleQueue(size);
+        IntFunction<IdleEntries> stripe = useLifo ? IdleStack::new : IdleQueue::new;
+        int stripes = StripedIdle.stripesFor(size, Runtime.getRuntime().availableProcessors());
+        return stripes == 1 ? stripe.apply(size) : new StripedIdle(stripes, size, stripe, opened);
     }
 }

@@ -19,11 +19,13 @@ import org.poolkit.api.spi.PoolStrategy;
  * under load, and makes further checkouts wait up to {@code timeout} for one to come back. The pool fills lazily;
  * surplus connections are closed when they come back to a full pool. What most applications want.
  *
- * <p>Where it goes beyond SQLAlchemy: waiters are served strictly in arrival order, a returning connection is handed
- * straight to the longest waiter and a new checkout never overtakes one (SQLAlchemy's queue lets a returning thread
- * jump ahead); a checkout that finds an idle connection and nobody waiting takes no lock; and when a connect fails
- * while others wait, the freed slot goes to the next waiter so that it learns of the failure now rather than at its
- * timeout.
+ * <p>Waiters are served in arrival order; a checkout that arrives while a connection is idle may take it before them,
+ * as in SQLAlchemy, HikariCP and Agroal, so that a running thread keeps running rather than every return waking a
+ * parked one. Where it goes beyond SQLAlchemy (whose queue lets any thread jump ahead, sqlalchemy#7679): only the
+ * longest waiter competes with arriving checkouts, and one that has waited more than a millisecond is handed the next
+ * returned connection directly, so no waiter starves; a checkout that finds an idle connection takes no lock; and when
+ * a connect fails while others wait, the freed slot goes to the next waiter so that it learns of the failure now
+ * rather than at its timeout.
  *
  * <p>Not for: sharing one connection ({@code static}), one connection per thread ({@code threadlocal}), or no
  * pooling at all ({@code null}). {@code pool.size} 0 means no limit at all: every connection is kept and nobody
@@ -44,7 +46,17 @@ final class QueuePool implements PoolStrategy {
     private final Waiters waiters;
     // Entries that exist or are being opened; SQLAlchemy's overflow is this minus pool.size.
     private final AtomicInteger opened = new AtomicInteger();
-    private final Waiters.Supply supply = this::nextGrant;
+    private final Waiters.Supply supply = new Waiters.Supply() {
+        @Override
+        public Object next() {
+            return nextGrant();
+        }
+
+        @Override
+        public boolean any() {
+            return opened.get() < limits.maxOpen() || idle.size() > 0;
+        }
+    };
     private volatile Limits limits;
     private volatile IdleEntries idle;
     // Held by dispose() and by reconfigure() while it replaces the idle structure and moves the entries: a dispose
@@ -72,20 +84,18 @@ final class QueuePool implements PoolStrategy {
         PoolSettings settings = context.settings();
         this.context = context;
         this.limits = Limits.of(settings);
-        this.idle = IdleEntries.of(settings.poolSize(), settings.useLifo());
+        this.idle = IdleEntries.of(settings.poolSize(), settings.useLifo(), opened::get);
         this.waiters = new Waiters(context::nanoTime);
     }
 
     @Override
     public PoolEntry checkout() throws SQLException {
-        if (!waiters.any()) {
-            PoolEntry entry = idle.poll();
-            if (entry != null) {
-                return entry;
-            }
-            if (reserveSlot()) {
-                return openInReservedSlot();
-            }
+        PoolEntry entry = idle.poll();
+        if (entry != null) {
+            return entry;
+        }
+        if (reserveSlot()) {
+            return openInReservedSlot();
         }
         return await(context.nanoTime(), limits.timeoutNanos());
     }
@@ -98,12 +108,12 @@ final class QueuePool implements PoolStrategy {
             context.discard(entry);
             return;
         }
-        if (waiters.any() && waiters.handOff(entry)) {
+        if (waiters.handOffToHungry(entry)) {
             return;
         }
-        // A checkout may have queued between our look at the waiters and the offer.
-        if (keepIdle(entry) && waiters.any()) {
-            waiters.serve(supply);
+        // After the offer: a checkout that queued before it is woken, one that queues after it finds the entry.
+        if (keepIdle(entry)) {
+            waiters.wakeFirst();
         }
     }
 
@@ -118,6 +128,11 @@ final class QueuePool implements PoolStrategy {
             context.discard(entry);
             releaseSlot();
             return false;
+        }
+        PoolEntry surplus = target.surplus();
+        if (surplus != null) {
+            context.discard(surplus);
+            releaseSlot();
         }
         if (target != idle) {
             // reconfigure() replaced the structure while we offered, and may have moved its entries before ours came.
@@ -155,15 +170,13 @@ final class QueuePool implements PoolStrategy {
             limits = next;
             if (!next.sameShape(previous)) {
                 IdleEntries old = idle;
-                idle = IdleEntries.of(next.size(), next.useLifo());
+                idle = IdleEntries.of(next.size(), next.useLifo(), opened::get);
                 moveIdle(old);
             }
         } finally {
             reshaping.unlock();
         }
-        if (waiters.any()) {
-            waiters.serve(supply);
-        }
+        waiters.wakeFirst();
         return true;
     }
 
@@ -214,7 +227,7 @@ final class QueuePool implements PoolStrategy {
         return grant == Waiters.CREATE ? openInReservedSlot() : (PoolEntry) grant;
     }
 
-    /** What the longest waiter gets next: an idle entry, else a slot if the limits allow one, else nothing. */
+    /** What the longest waiter takes when it looks: an idle entry, else a slot if the limits allow, else nothing. */
     private Object nextGrant() {
         PoolEntry entry = idle.poll();
         if (entry != null) {
@@ -246,9 +259,7 @@ final class QueuePool implements PoolStrategy {
 
     private void releaseSlot() {
         opened.decrementAndGet();
-        if (waiters.any()) {
-            waiters.serve(supply);
-        }
+        waiters.wakeFirst();
     }
 
     private PoolEntry openInReservedSlot() throws SQLException {

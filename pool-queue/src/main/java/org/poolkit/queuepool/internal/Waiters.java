@@ -1,6 +1,9 @@
 package org.poolkit.queuepool.internal;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.ArrayDeque;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;
@@ -8,11 +11,15 @@ import java.util.function.LongSupplier;
 import org.poolkit.api.PoolEntry;
 
 /**
- * The checkouts waiting for a queue pool at its limit, served strictly in arrival order.
+ * The checkouts waiting for a queue pool at its limit, served in arrival order among themselves.
  *
- * <p>A waiter is granted either an entry, handed over by a checkin, or {@link #CREATE}: a slot the granter reserved
- * for it, in which it opens a new connection itself. Granting happens under a lock, but only while someone waits;
- * a checkout that finds an idle entry and nobody waiting never comes here. Thread-safe.
+ * <p>Only the longest waiter, the head, competes for what comes free: a checkin puts its entry among the idle ones
+ * and wakes the head, which then takes an idle entry or a slot ({@link #CREATE}) like any checkout. A checkout that
+ * arrives meanwhile and finds the entry idle may take it first (HikariCP's, Agroal's and SQLAlchemy's behaviour): a
+ * running thread keeps running instead of every return waking a parked one. The head, having lost, waits again, still
+ * first; once it has waited longer than {@link #HUNGRY_NANOS} and lost, the next checkin hands its entry straight to it
+ * ({@link #handOffToHungry}), so that no waiter starves behind a stream of arriving checkouts. Thread-safe; a checkin
+ * takes the lock only for that hand-off.
  */
 final class Waiters {
 
@@ -20,56 +27,67 @@ final class Waiters {
     static final Object CREATE = new Object();
     /** What every waiter gets once the pool is retired: nothing; it fails and its caller asks the new pool. */
     static final Object RETIRED = new Object();
+    /** How long the head waits before arriving checkouts may no longer take what comes free ahead of it. */
+    static final long HUNGRY_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
-    /** Supplies what a waiter may be granted: an idle entry, {@link #CREATE}, or {@code null} for nothing. */
+    /** What a waiter may take: an idle entry, {@link #CREATE}, or {@code null} for nothing. */
     interface Supply {
         Object next();
+
+        /** @return whether {@link #next} would find something now; a hint for waking the next waiter */
+        boolean any();
     }
 
     private final LongSupplier clock;
     private final ReentrantLock lock = new ReentrantLock();
+    // Guarded by lock; head and count mirror it for readers without the lock.
     private final ArrayDeque<Waiter> queue = new ArrayDeque<>();
+    private volatile Waiter head;
     private volatile int count;
     // Guarded by lock.
     private boolean retired;
 
     /**
-     * @param clock the pool's clock, which deadlines are measured by; re-read whenever a waiter wakes, so a test
-     *              that moves it and unparks the waiter ends the wait without real time passing
+     * @param clock the pool's clock, which deadlines are measured by; re-read whenever a waiter wakes empty-handed,
+     *              so a test that moves it and unparks the waiter ends the wait without real time passing
      */
     Waiters(LongSupplier clock) {
         this.clock = clock;
-    }
-
-    /** @return whether anyone waits; a plain volatile read, for the hot path */
-    boolean any() {
-        return count != 0;
     }
 
     int count() {
         return count;
     }
 
+    /** Wakes the longest waiter to look for what came free, unless it is awake already. Takes no lock. */
+    void wakeFirst() {
+        Waiter first = head;
+        if (first != null) {
+            first.wake();
+        }
+    }
+
     /**
-     * Hands an entry straight to the longest waiting checkout.
+     * Hands an entry straight to the longest waiter if it has waited too long to compete for it.
      *
-     * @return false if nobody was waiting after all; the caller keeps the entry
+     * @return false if nobody hungry waits; the caller keeps the entry
      */
-    boolean handOff(PoolEntry entry) {
-        Waiter first;
+    boolean handOffToHungry(PoolEntry entry) {
+        Waiter first = head;
+        if (first == null || !first.hungry) {
+            return false;
+        }
         lock.lock();
         try {
-            first = queue.pollFirst();
-            if (first == null) {
+            if (queue.peekFirst() != first || first.grant != null) {
                 return false;
             }
-            count = queue.size();
+            removeFirst();
             first.grant = entry;
         } finally {
             lock.unlock();
         }
-        // Woken outside the lock: the wake-up is a system call, and every other checkout and checkin would queue
-        // on the lock behind it.
+        // Woken outside the lock: the wake-up is a system call, and the waiters' lock would be held across it.
         LockSupport.unpark(first.thread);
         return true;
     }
@@ -80,42 +98,27 @@ final class Waiters {
         try {
             retired = true;
             for (Waiter waiter = queue.pollFirst(); waiter != null; waiter = queue.pollFirst()) {
-                waiter.grant(RETIRED);
+                waiter.grant = RETIRED;
+                LockSupport.unpark(waiter.thread);
             }
-            count = 0;
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /** Grants waiters, first come first served, what the supply has, until either runs out. */
-    void serve(Supply supply) {
-        lock.lock();
-        try {
-            while (!queue.isEmpty()) {
-                Object grant = supply.next();
-                if (grant == null) {
-                    return;
-                }
-                queue.pollFirst().grant(grant);
-                count = queue.size();
-            }
+            mirror();
         } finally {
             lock.unlock();
         }
     }
 
     /**
-     * Queues the calling thread, serves the queue once (what became free before we queued is not lost), and waits
-     * until granted or until the deadline.
+     * Queues the calling thread and waits, looking for what came free each time it is woken at the head of the queue,
+     * until it takes something or the deadline passes. Before the first wait it looks once: what became free before
+     * it queued woke nobody.
      *
-     * @param now       the pool's clock when the checkout began: the wait reads the clock again only if it wakes
-     *                  without a grant, so that a checkout served by a hand-off reads it once
-     * @param timeout   nanoseconds to wait at most
-     * @param supply    what may be granted
-     * @return the grant: an entry, {@link #CREATE}, or {@link #RETIRED}
-     * @throws InterruptedException when interrupted while waiting; nothing was granted
-     * @throws TimedOut when the deadline passed; nothing was granted
+     * @param now     the pool's clock when the checkout began: the wait reads the clock again only if it wakes
+     *                empty-handed, so that a checkout served at its first wake-up reads it once
+     * @param timeout nanoseconds to wait at most
+     * @param supply  what may be taken
+     * @return an entry, {@link #CREATE}, or {@link #RETIRED}
+     * @throws InterruptedException when interrupted while waiting; nothing was taken
+     * @throws TimedOut when the deadline passed; nothing was taken
      */
     Object await(long now, long timeout, Supply supply) throws InterruptedException, TimedOut {
         long deadline = now + timeout;
@@ -127,49 +130,97 @@ final class Waiters {
                 return RETIRED;
             }
             queue.addLast(waiter);
-            count = queue.size();
+            mirror();
         } finally {
             lock.unlock();
         }
-        serve(supply);
-        while (true) {
-            Object grant = waiter.grant;
-            if (grant != null) {
-                return grant;
-            }
+        Object taken = take(waiter, supply);
+        while (taken == null) {
             boolean interrupted = Thread.interrupted();
             if (remaining <= 0 || interrupted) {
-                Object late = withdraw(waiter);
-                if (late != null) {
-                    if (interrupted) {
-                        Thread.currentThread().interrupt();
-                    }
-                    return late;
-                }
-                if (interrupted) {
-                    throw new InterruptedException();
-                }
-                throw new TimedOut();
+                return leave(waiter, supply, interrupted);
             }
             LockSupport.parkNanos(this, remaining);
-            if (waiter.grant == null) {
-                remaining = deadline - clock.getAsLong();
+            taken = take(waiter, supply);
+            if (taken == null) {
+                long woke = clock.getAsLong();
+                remaining = deadline - woke;
+                if (woke - now > HUNGRY_NANOS) {
+                    waiter.hungry = true;
+                }
             }
+        }
+        return taken;
+    }
+
+    /** What the waiter was granted, or, at the head, what the supply has; the waiter leaves the queue with it. */
+    private Object take(Waiter waiter, Supply supply) {
+        Object taken;
+        lock.lock();
+        try {
+            taken = waiter.grant;
+            if (taken != null || queue.peekFirst() != waiter) {
+                return taken;
+            }
+            // Before looking: a checkin from now on must wake us again, or what it brings could lie unseen.
+            Waiter.WOKEN.setVolatile(waiter, false);
+            taken = supply.next();
+            if (taken == null) {
+                return null;
+            }
+            removeFirst();
+        } finally {
+            lock.unlock();
+        }
+        passOn(supply);
+        return taken;
+    }
+
+    /** Gives up waiting; returns a grant that arrived in the meantime, which the waiter must then take. */
+    private Object leave(Waiter waiter, Supply supply, boolean interrupted) throws InterruptedException, TimedOut {
+        Object late;
+        lock.lock();
+        try {
+            late = waiter.grant;
+            if (late == null) {
+                queue.remove(waiter);
+                mirror();
+            }
+        } finally {
+            lock.unlock();
+        }
+        // If it was the head, a wake-up meant for it may have come; the new head looks instead.
+        passOn(supply);
+        if (interrupted) {
+            if (late != null) {
+                Thread.currentThread().interrupt();
+                return late;
+            }
+            throw new InterruptedException();
+        }
+        if (late != null) {
+            return late;
+        }
+        throw new TimedOut();
+    }
+
+    /** The head left: the next waiter looks if there is something to find (several may have come free at once). */
+    private void passOn(Supply supply) {
+        if (head != null && supply.any()) {
+            wakeFirst();
         }
     }
 
-    /** Leaves the queue; returns a grant that arrived in the meantime, which the waiter must then take. */
-    private Object withdraw(Waiter waiter) {
-        lock.lock();
-        try {
-            if (waiter.grant == null) {
-                queue.remove(waiter);
-                count = queue.size();
-            }
-            return waiter.grant;
-        } finally {
-            lock.unlock();
-        }
+    /** Under the lock. */
+    private void removeFirst() {
+        queue.pollFirst();
+        mirror();
+    }
+
+    /** Under the lock. */
+    private void mirror() {
+        head = queue.peekFirst();
+        count = queue.size();
     }
 
     /** The wait ran out. Carries no stack: the pool turns it into its own exception at once. */
@@ -184,17 +235,31 @@ final class Waiters {
 
     private static final class Waiter {
 
+        static final VarHandle WOKEN;
+
+        static {
+            try {
+                WOKEN = MethodHandles.lookup().findVarHandle(Waiter.class, "woken", boolean.class);
+            } catch (ReflectiveOperationException e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
+
         final Thread thread;
         volatile Object grant;
+        // Set by the checkin that wakes the waiter, cleared by the waiter before it looks: one wake-up in flight.
+        volatile boolean woken;
+        // Waited past HUNGRY_NANOS and still empty-handed: the next checkin hands its entry over directly.
+        volatile boolean hungry;
 
         Waiter(Thread thread) {
             this.thread = thread;
         }
 
-        /** Under the lock; {@link #handOff} wakes its waiter after releasing it instead. */
-        void grant(Object value) {
-            grant = value;
-            LockSupport.unpark(thread);
+        void wake() {
+            if (!woken && WOKEN.compareAndSet(this, false, true)) {
+                LockSupport.unpark(thread);
+            }
         }
     }
 }

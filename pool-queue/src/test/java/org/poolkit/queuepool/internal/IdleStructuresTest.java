@@ -14,9 +14,11 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.Supplier;
 import java.util.stream.IntStream;
@@ -35,15 +37,32 @@ class IdleStructuresTest {
 
     @Test
     void ofPicksTheStructureForSizeAndOrder() {
-        assertInstanceOf(IdleQueue.class, IdleEntries.of(3, false));
-        assertInstanceOf(IdleStack.class, IdleEntries.of(3, true));
-        assertInstanceOf(UnboundedIdle.class, IdleEntries.of(0, false));
-        assertInstanceOf(UnboundedIdle.class, IdleEntries.of(0, true));
+        boolean striped = StripedIdle.stripesFor(3, Runtime.getRuntime().availableProcessors()) > 1;
+        assertEquals(striped ? StripedIdle.class : IdleQueue.class, IdleEntries.of(3, false, () -> 0).getClass());
+        assertEquals(striped ? StripedIdle.class : IdleStack.class, IdleEntries.of(3, true, () -> 0).getClass());
+        assertInstanceOf(IdleQueue.class, IdleEntries.of(2000, false, () -> 0));
+        assertInstanceOf(IdleStack.class, IdleEntries.of(2000, true, () -> 0));
+        assertInstanceOf(UnboundedIdle.class, IdleEntries.of(0, false, () -> 0));
+        assertInstanceOf(UnboundedIdle.class, IdleEntries.of(0, true, () -> 0));
+    }
+
+    @Test
+    void stripesAreTwiceTheProcessorsForSmallPoolsOnMachinesWithMoreThanOne() {
+        assertEquals(1, StripedIdle.stripesFor(32, 1));
+        assertEquals(4, StripedIdle.stripesFor(32, 2));
+        assertEquals(8, StripedIdle.stripesFor(32, 3));
+        assertEquals(16, StripedIdle.stripesFor(32, 64));
+        assertEquals(1, StripedIdle.stripesFor(1025, 8));
     }
 
     static Stream<Arguments> boundedOfThree() {
+        // Striped as if overflow connections existed, so that every offer counts the stripes against the bound.
         return Stream.of(Arguments.of(Named.of("IdleQueue", (Supplier<IdleEntries>) () -> new IdleQueue(3))),
-                Arguments.of(Named.of("IdleStack", (Supplier<IdleEntries>) () -> new IdleStack(3))));
+                Arguments.of(Named.of("IdleStack", (Supplier<IdleEntries>) () -> new IdleStack(3))),
+                Arguments.of(Named.of("StripedIdle FIFO", (Supplier<IdleEntries>)
+                        () -> new StripedIdle(4, 3, IdleQueue::new, () -> Integer.MAX_VALUE))),
+                Arguments.of(Named.of("StripedIdle LIFO", (Supplier<IdleEntries>)
+                        () -> new StripedIdle(4, 3, IdleStack::new, () -> Integer.MAX_VALUE))));
     }
 
     static Stream<Arguments> allOfThree() {
@@ -174,6 +193,88 @@ class IdleStructuresTest {
         assertEquals(new HashSet<>(List.of(0, 1, 2)), new HashSet<>(left));
     }
 
+    /** Two threads in different stripes: each gets back what it returned, and the other's only when it has none. */
+    @Test
+    void stripedIdleGivesAThreadItsOwnEntriesFirstAndAnothersWhenItHasNone() throws Exception {
+        StripedIdle idle = new StripedIdle(4, 4, IdleQueue::new, () -> 0);
+        List<Token> tokens = tokens(3);
+        CountDownLatch otherOffered = new CountDownLatch(1);
+        CountDownLatch checked = new CountDownLatch(1);
+        AtomicReference<PoolEntry> othersPoll = new AtomicReference<>();
+        Thread other = inAnotherStripe(() -> {
+            idle.offer(tokens.get(2));
+            otherOffered.countDown();
+            awaitQuietly(checked);
+            othersPoll.set(idle.poll());
+        });
+        other.start();
+        otherOffered.await();
+        idle.offer(tokens.get(0));
+        idle.offer(tokens.get(1));
+
+        List<Integer> mine = List.of(((Token) idle.poll()).id(), ((Token) idle.poll()).id());
+        checked.countDown();
+        other.join(10_000);
+
+        assertEquals(List.of(0, 1), mine, "this thread's own entries, first in first out, before the other's");
+        assertEquals(2, ((Token) othersPoll.get()).id());
+        assertEquals(0, idle.size());
+        idle.offer(tokens.get(1));
+        Thread third = inAnotherStripe(() -> othersPoll.set(idle.poll()));
+        third.start();
+        third.join(10_000);
+        assertEquals(1, ((Token) othersPoll.get()).id(), "taken from another stripe");
+    }
+
+    /**
+     * Offers that looked while no more entries existed than the capacity found room without counting; by the time
+     * they look again (after the offer) more exist, and the one beyond the capacity comes out to be closed.
+     */
+    @Test
+    void stripedIdleGivesBackWhatRacingOffersPutBeyondItsCapacity() throws InterruptedException {
+        AtomicInteger opened = new AtomicInteger(2);
+        StripedIdle idle = new StripedIdle(4, 2, IdleQueue::new, opened::get);
+        List<Token> tokens = tokens(3);
+        assertTrue(idle.offer(tokens.get(0)));
+        assertTrue(idle.offer(tokens.get(1)));
+        assertTrue(offerFromAnotherStripe(idle, tokens.get(2)), "each stripe alone has room for the capacity");
+        assertNull(idle.surplus(), "no more entries exist than the capacity: nothing to give back");
+
+        opened.set(3);
+
+        assertEquals(0, ((Token) idle.surplus()).id(), "the longest idle comes out");
+        assertNull(idle.surplus());
+        assertEquals(2, idle.size());
+        assertFalse(idle.offer(new Token(3)), "full, and more entries exist than the capacity");
+    }
+
+    /** Offers from a thread in another of the four stripes than the calling thread. */
+    private static boolean offerFromAnotherStripe(StripedIdle idle, Token token) throws InterruptedException {
+        AtomicBoolean offered = new AtomicBoolean();
+        Thread other = inAnotherStripe(() -> offered.set(idle.offer(token)));
+        other.start();
+        other.join(10_000);
+        return offered.get();
+    }
+
+    /** An unstarted thread whose id puts it in another of four stripes than the calling thread. */
+    private static Thread inAnotherStripe(Runnable task) {
+        Thread other = new Thread(task);
+        while ((other.getId() & 3) == (Thread.currentThread().getId() & 3)) {
+            other = new Thread(task);
+        }
+        other.setDaemon(true);
+        return other;
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     static Stream<Arguments> allOfThreeWithTheirOrder() {
         return allOfThree().map(arguments -> {
             String name = ((Named<?>) arguments.get()[0]).getName();
@@ -249,7 +350,7 @@ class IdleStructuresTest {
     @Test
     void poolSizeAboveTheLimitIsRefusedNamingTheProperty() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> IdleEntries.of(IdleEntries.MAX_SIZE + 1, false));
+                () -> IdleEntries.of(IdleEntries.MAX_SIZE + 1, false, () -> 0));
         assertTrue(e.getMessage().contains("pool.size") && e.getMessage().contains("65535"), e.getMessage());
     }
 

@@ -69,6 +69,10 @@ final class StaticPool implements PoolStrategy {
 
     @Override
     public void checkin(PoolEntry entry) {
+        if (entry == shared) {
+            // Still the pool's: a dispose() from now on sees it idle and discards it itself.
+            return;
+        }
         boolean kept;
         // Under the lock, so that dispose() cannot make it the pool's connection again after this decision.
         connecting.lock();

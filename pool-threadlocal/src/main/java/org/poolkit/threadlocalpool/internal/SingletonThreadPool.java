@@ -52,8 +52,9 @@ final class SingletonThreadPool implements PoolStrategy {
     private volatile int size;
     private final ThreadLocal<PoolEntry> threadEntry = new ThreadLocal<>();
     private final ReentrantLock lock = new ReentrantLock();
-    // Guarded by lock. The entries kept for platform threads, least recently checked in first; true while out.
-    private final LinkedHashMap<PoolEntry, Boolean> kept = new LinkedHashMap<>();
+    // Guarded by lock. The entries kept for platform threads, true while out, in access order: a checkout and its
+    // checkin each move the entry last without a new node, so the idle ones are least recently checked in first.
+    private final LinkedHashMap<PoolEntry, Boolean> kept = new LinkedHashMap<>(16, 0.75f, true);
     // The entries of virtual threads now checked out; they are not kept past their checkin.
     private final Set<PoolEntry> virtualOut = ConcurrentHashMap.newKeySet();
 
@@ -111,11 +112,7 @@ final class SingletonThreadPool implements PoolStrategy {
         boolean wasKept;
         lock.lock();
         try {
-            // Re-inserted, so that it is now the most recently checked in.
-            wasKept = kept.remove(entry) != null;
-            if (wasKept) {
-                kept.put(entry, Boolean.FALSE);
-            }
+            wasKept = kept.replace(entry, Boolean.FALSE) != null;
             surplus = takeSurplus();
         } finally {
             lock.unlock();
@@ -147,8 +144,12 @@ final class SingletonThreadPool implements PoolStrategy {
 
     /** Removes idle entries, least recently checked in first, while more are kept than pool.size. Holds lock. */
     private List<PoolEntry> takeSurplus() {
-        List<PoolEntry> surplus = new ArrayList<>(0);
         int excess = size == 0 ? 0 : kept.size() - size;
+        if (excess <= 0) {
+            // The usual checkin: nothing to close, and nothing allocated to say so.
+            return List.of();
+        }
+        List<PoolEntry> surplus = new ArrayList<>(excess);
         for (Iterator<Map.Entry<PoolEntry, Boolean>> it = kept.entrySet().iterator(); excess > 0 && it.hasNext(); ) {
             Map.Entry<PoolEntry, Boolean> candidate = it.next();
             if (!candidate.getValue()) {
