@@ -1,9 +1,11 @@
 package org.poolkit.shell.internal;
 
 import java.util.Collection;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Pattern;
 
 import org.osgi.service.jdbc.DataSourceFactory;
 import org.poolkit.api.PoolSettings;
@@ -27,6 +29,11 @@ final class ConfigKeys {
     private static final Set<String> CONNECTION_KEYS = Set.of(DataSourceFactory.JDBC_URL,
             DataSourceFactory.JDBC_USER, PASSWORD, DataSourceFactory.OSGI_JDBC_DRIVER_NAME,
             DataSourceFactory.OSGI_JDBC_DRIVER_CLASS, "osgi.jndi.service.name");
+
+    /** A password given in the url ({@code ;password=...}, {@code ?pwd=...}), as the data source masks it. */
+    private static final Pattern PASSWORD_IN_URL = Pattern.compile("(?i)((?:password|pwd)=)[^;&]*");
+    /** A password in the url's user info ({@code //user:password@host}). */
+    private static final Pattern PASSWORD_IN_USER_INFO = Pattern.compile("(//[^/?#@:]*:)[^/?#@]*@");
 
     private ConfigKeys() {
     }
@@ -66,12 +73,22 @@ final class ConfigKeys {
         }
     }
 
-    /** @return the value fit for output: the password's is never shown */
+    /**
+     * @return the value fit for output: a password's is never shown, whether it is the password key's, a driver
+     *         key's ({@code jdbc.password}) or inside the url
+     */
     static String shown(String key, Object value) {
         if (value == null) {
             return "(unset" + defaultOf(key) + ")";
         }
-        return key.equals(PASSWORD) ? "***" : String.valueOf(value);
+        if (key.toLowerCase(Locale.ROOT).contains(PASSWORD)) {
+            return "***";
+        }
+        if (key.equals(DataSourceFactory.JDBC_URL)) {
+            String url = PASSWORD_IN_USER_INFO.matcher(String.valueOf(value)).replaceAll("$1***@");
+            return PASSWORD_IN_URL.matcher(url).replaceAll("$1***");
+        }
+        return String.valueOf(value);
     }
 
     private static String defaultOf(String key) {

@@ -164,7 +164,8 @@ public final class PoolAdmin {
                 return key;
             }
         }
-        throw CommandError.of("no installed DataSourceFactory accepts the url '" + url + "' (installed: "
+        throw CommandError.of("no installed DataSourceFactory accepts the url '"
+                + ConfigKeys.shown(DataSourceFactory.JDBC_URL, url) + "' (installed: "
                 + (installed.isEmpty() ? "none" : String.join(", ", installed)) + "); name one with "
                 + DataSourceFactory.OSGI_JDBC_DRIVER_NAME + "=...");
     }

@@ -76,4 +76,15 @@ class ConfigKeysTest {
         assertEquals("(unset)", ConfigKeys.shown("user", null));
         assertEquals("8", ConfigKeys.shown("pool.size", "8"));
     }
+
+    @Test
+    void aPasswordInTheUrlOrInADriverKeyIsNeverShown() {
+        assertEquals("jdbc:derby:memory:x;create=true;password=***",
+                ConfigKeys.shown("url", "jdbc:derby:memory:x;create=true;password=s3cret"));
+        assertEquals("jdbc:postgresql://db/app?user=app&PWD=***&ssl=true",
+                ConfigKeys.shown("url", "jdbc:postgresql://db/app?user=app&PWD=s3cret&ssl=true"));
+        assertEquals("jdbc:mariadb://app:***@db/app", ConfigKeys.shown("url", "jdbc:mariadb://app:s3cret@db/app"));
+        assertEquals("***", ConfigKeys.shown("jdbc.password", "s3cret"));
+        assertEquals("jdbc:derby:memory:x;create=true", ConfigKeys.shown("url", "jdbc:derby:memory:x;create=true"));
+    }
 }
