@@ -7,6 +7,7 @@ import static org.junit.Assert.assertTrue;
 import static org.ops4j.pax.exam.CoreOptions.frameworkProperty;
 import static org.ops4j.pax.exam.CoreOptions.mavenBundle;
 
+import java.io.BufferedOutputStream;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -296,6 +297,37 @@ public class ShellCommandsIT extends PoolkitTestSupport {
         context.ungetService(ref);
         configuration.delete();
         awaitNoDataSource("interrupted");
+    }
+
+    /**
+     * A terminal's stream buffers, as jline's does, and shows what was written only when flushed: Gogo flushes it when
+     * the prompt comes back, so watch must flush its lines itself for the user to see them while it runs.
+     */
+    @Test
+    public void watchShowsItsLinesOnABufferedTerminalWhileItRuns() throws Exception {
+        org.osgi.service.cm.Configuration configuration = create(derby("watched"));
+        awaitDataSource("watched");
+        ByteArrayOutputStream shown = new ByteArrayOutputStream();
+        BufferedOutputStream terminal = new BufferedOutputStream(shown, 8192);
+        try (CommandSession session = processor.createSession(new ByteArrayInputStream(new byte[0]), terminal,
+                terminal)) {
+            Thread shell = new Thread(() -> {
+                try {
+                    session.execute("pool:watch watched 600");
+                } catch (Exception interrupted) {
+                    // The interrupt below ends it, as Ctrl-C does.
+                }
+            }, "shell");
+            shell.start();
+            await(() -> shown.toString(StandardCharsets.UTF_8).contains(" open "),
+                    "pool:watch's first line on the terminal while the command runs");
+            assertTrue("pool:watch still runs", shell.isAlive());
+            session.foregroundJob().interrupt();
+            shell.join(BOUND_MILLIS);
+            assertFalse("pool:watch ended after the interrupt", shell.isAlive());
+        }
+        configuration.delete();
+        awaitNoDataSource("watched");
     }
 
     /**

@@ -264,6 +264,7 @@ public final class PoolCommands {
                 Optional<ManagedDataSource> dataSource = admin.lookup(pid);
                 out.println(LocalTime.now().format(CLOCK) + "  "
                         + dataSource.map(PoolCommands::counts).orElse("configuration deleted"));
+                LiveConsole.flush(out);
                 if (dataSource.isEmpty()) {
                     return;
                 }

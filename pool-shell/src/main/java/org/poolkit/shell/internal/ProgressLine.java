@@ -25,11 +25,11 @@ final class ProgressLine {
         if (terminal) {
             // Spaces wipe what is left of a longer previous line.
             out.print("\r" + text + " ".repeat(Math.max(0, shown - text.length())));
-            out.flush();
             shown = text.length();
         } else {
             out.println(text);
         }
+        LiveConsole.flush(out);
     }
 
     /** Ends the line in place, so that what is printed next starts on a line of its own. */

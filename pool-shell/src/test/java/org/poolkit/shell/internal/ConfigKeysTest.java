@@ -90,4 +90,17 @@ class ConfigKeysTest {
         assertEquals("***", ConfigKeys.shown("jdbc.PWD", "s3cret", null));
         assertEquals("app", ConfigKeys.shown("user", "app", "s3cret"));
     }
+
+    @Test
+    void aPasswordInTheUrlOrInADriverKeyIsNeverShown() {
+        assertEquals("jdbc:derby:memory:x;create=true;password=***",
+                ConfigKeys.shown("url", "jdbc:derby:memory:x;create=true;password=s3cret", null));
+        assertEquals("jdbc:postgresql://db/app?user=app&PWD=***&ssl=true",
+                ConfigKeys.shown("url", "jdbc:postgresql://db/app?user=app&PWD=s3cret&ssl=true", null));
+        assertEquals("jdbc:mariadb://app:***@db/app",
+                ConfigKeys.shown("url", "jdbc:mariadb://app:s3cret@db/app", null));
+        assertEquals("***", ConfigKeys.shown("jdbc.password", "s3cret", null));
+        assertEquals("jdbc:derby:memory:x;create=true",
+                ConfigKeys.shown("url", "jdbc:derby:memory:x;create=true", null));
+    }
 }
