@@ -159,19 +159,23 @@ final class Waiters {
         lock.lock();
         try {
             taken = waiter.grant;
-            if (taken != null || queue.peekFirst() != waiter) {
-                return taken;
-            }
-            // Before looking: a checkin from now on must wake us again, or what it brings could lie unseen.
-            Waiter.WOKEN.setVolatile(waiter, false);
-            taken = supply.next();
             if (taken == null) {
-                return null;
+                if (queue.peekFirst() != waiter) {
+                    return null;
+                }
+                // Before looking: a checkin from now on must wake us again, or what it brings could lie unseen.
+                Waiter.WOKEN.setVolatile(waiter, false);
+                taken = supply.next();
+                if (taken == null) {
+                    return null;
+                }
+                removeFirst();
             }
-            removeFirst();
         } finally {
             lock.unlock();
         }
+        // Granted too: a hand-off may have overtaken a wake-up for an entry made idle meanwhile, which only the new
+        // head can now take.
         passOn(supply);
         return taken;
     }

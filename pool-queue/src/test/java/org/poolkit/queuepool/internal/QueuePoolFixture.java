@@ -218,6 +218,11 @@ final class QueuePoolFixture {
             thread.interrupt();
         }
 
+        /** @return whether the calling thread is the worker's */
+        boolean isCurrent() {
+            return Thread.currentThread() == thread;
+        }
+
         /** Wakes the worker if it is parked, as a moved clock needs it to re-read the time. */
         void unpark() {
             LockSupport.unpark(thread);
