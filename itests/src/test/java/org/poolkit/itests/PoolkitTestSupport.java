@@ -124,18 +124,22 @@ public abstract class PoolkitTestSupport {
         return dataSourceRef(name);
     }
 
+    /** Waits until no data source of that name is registered: two of them (a name given twice) count too. */
     void awaitNoDataSource(String name) {
-        await(() -> dataSourceRef(name) == null, "data source '" + name + "' to be unregistered");
+        await(() -> dataSourceRefs(name).isEmpty(), "data source '" + name + "' to be unregistered");
     }
 
     ServiceReference<DataSource> dataSourceRef(String name) {
+        Collection<ServiceReference<DataSource>> refs = dataSourceRefs(name);
+        if (refs.size() > 1) {
+            fail("one configuration made " + refs.size() + " data sources named " + name);
+        }
+        return refs.isEmpty() ? null : refs.iterator().next();
+    }
+
+    private Collection<ServiceReference<DataSource>> dataSourceRefs(String name) {
         try {
-            Collection<ServiceReference<DataSource>> refs = context.getServiceReferences(DataSource.class,
-                    "(dataSourceName=" + name + ")");
-            if (refs.size() > 1) {
-                fail("one configuration made " + refs.size() + " data sources named " + name);
-            }
-            return refs.isEmpty() ? null : refs.iterator().next();
+            return context.getServiceReferences(DataSource.class, "(dataSourceName=" + name + ")");
         } catch (InvalidSyntaxException e) {
             throw new AssertionError(e);
         }
