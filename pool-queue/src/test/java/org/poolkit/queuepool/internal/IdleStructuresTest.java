@@ -8,11 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.reflect.Field;
-import java.sql.Connection;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CyclicBarrier;
@@ -367,38 +365,4 @@ class IdleStructuresTest {
     }
 
     /** A pool entry reduced to an identity, and a flag a thread sets while it holds the entry. */
-    private record Token(int id, AtomicBoolean held) implements PoolEntry {
-
-        Token(int id) {
-            this(id, new AtomicBoolean());
-        }
-
-        @Override
-        public Connection connection() {
-            return null;
-        }
-
-        @Override
-        public Map<String, Object> info() {
-            return Map.of();
-        }
-
-        @Override
-        public Map<String, Object> entryInfo() {
-            return Map.of();
-        }
-
-        @Override
-        public void invalidate(Throwable reason) {
-        }
-
-        @Override
-        public void softInvalidate(Throwable reason) {
-        }
-
-        @Override
-        public boolean isCheckedOut() {
-            return held.get();
-        }
-    }
 }

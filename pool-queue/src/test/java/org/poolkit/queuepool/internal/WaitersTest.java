@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.poolkit.queuepool.internal.QueuePoolFixture.await;
 
-import java.sql.Connection;
-import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
@@ -53,10 +51,10 @@ class WaitersTest {
         assertTrue(clock.firstRead.await(10, TimeUnit.SECONDS), "the head never woke empty-handed");
         waiters.wakeFirst();
         assertTrue(clock.heldRead.await(10, TimeUnit.SECONDS), "the head never woke empty-handed a second time");
-        PoolEntry idleEntry = new Entry(1);
+        PoolEntry idleEntry = new Token(1);
         idle.add(idleEntry);
         waiters.wakeFirst();
-        PoolEntry handedOff = new Entry(2);
+        PoolEntry handedOff = new Token(2);
         boolean handed = waiters.handOffToHungry(handedOff);
         clock.release.countDown();
 
@@ -94,37 +92,6 @@ class WaitersTest {
                 }
             }
             return TimeUnit.MILLISECONDS.toNanos(2);
-        }
-    }
-
-    private record Entry(int id) implements PoolEntry {
-
-        @Override
-        public Connection connection() {
-            return null;
-        }
-
-        @Override
-        public Map<String, Object> info() {
-            return Map.of();
-        }
-
-        @Override
-        public Map<String, Object> entryInfo() {
-            return Map.of();
-        }
-
-        @Override
-        public void invalidate(Throwable reason) {
-        }
-
-        @Override
-        public void softInvalidate(Throwable reason) {
-        }
-
-        @Override
-        public boolean isCheckedOut() {
-            return false;
         }
     }
 }
