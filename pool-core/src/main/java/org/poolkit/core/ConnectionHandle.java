@@ -1,6 +1,5 @@
 package org.poolkit.core;
 
-import java.lang.ref.Reference;
 import java.sql.Array;
 import java.sql.Blob;
 import java.sql.CallableStatement;
@@ -59,28 +58,34 @@ final class ConnectionHandle implements ProxiedConnection {
 
     /** The checkout is complete: from now on the holder owns the handle, and a handle dropped unclosed is a leak. */
     void handedOut() {
-        // A shared entry's holders are tracked by their handles (Holders.tracked); its anchor stays with it.
-        if (entry.holders == null) {
-            anchor = entry.lendAnchor();
-        }
+        joined(entry.lendAnchor());
+    }
+
+    /** As {@link #handedOut()}, for a checkout that joined a shared entry's holders, who lend it their anchor. */
+    void joined(Object sharedAnchor) {
+        anchor = sharedAnchor;
         checkingOut = false;
     }
 
-    /** Lets go of the entry, which is about to go back to the pool; gives it its anchor back first. */
-    private Entry release() {
+    /**
+     * Lets go of the entry, which is about to go back to the pool. An exclusive entry gets its anchor back now, before
+     * anyone can check it out again; a shared one from its last holder's checkin.
+     *
+     * @return the anchor this handle held, for the checkin
+     */
+    private Object release() {
         Entry held = entry;
+        Object lent = anchor;
         entry = null;
         delegate = null;
-        held.returnAnchor(anchor);
         anchor = null;
-        return held;
+        if (held.holders == null) {
+            held.returnAnchor(lent);
+        }
+        return lent;
     }
 
-    /**
-     * Checks the entry in. An exclusive entry gets its leak-detection anchor back first, and the reachability fence
-     * keeps the handle, by which a shared entry tracks this holder, alive until the checkin has counted it out: either
-     * way the leak detector cannot take the same checkout back meanwhile.
-     */
+    /** Checks the entry in. */
     @Override
     public void close() {
         if (checkingOut) {
@@ -98,12 +103,8 @@ final class ConnectionHandle implements ProxiedConnection {
         if (entry == null) {
             return;
         }
-        Entry held = release();
-        try {
-            engine.checkin(held, this);
-        } finally {
-            Reference.reachabilityFence(this);
-        }
+        Entry held = entry;
+        engine.checkin(held, release());
     }
 
     @Override
@@ -128,16 +129,13 @@ final class ConnectionHandle implements ProxiedConnection {
             entry.invalidate(reason);
             return;
         }
-        Entry held = release();
+        Entry held = entry;
+        Object lent = release();
         invalidated = true;
         try {
             held.invalidate(reason);
         } finally {
-            try {
-                engine.checkin(held, this);
-            } finally {
-                Reference.reachabilityFence(this);
-            }
+            engine.checkin(held, lent);
         }
     }
 
@@ -245,13 +243,9 @@ final class ConnectionHandle implements ProxiedConnection {
             engine.disconnectedDuringCheckout(held, e, serverWentAway);
             return e;
         }
-        release();
+        Object lent = release();
         invalidated = true;
-        try {
-            engine.disconnected(held, this, e, serverWentAway);
-        } finally {
-            Reference.reachabilityFence(this);
-        }
+        engine.disconnected(held, lent, e, serverWentAway);
         return e;
     }
 

@@ -1,5 +1,6 @@
 package org.poolkit.core;
 
+import java.lang.ref.Reference;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLNonTransientConnectionException;
@@ -43,8 +44,8 @@ import org.slf4j.LoggerFactory;
  * the entry goes back to the strategy.
  *
  * <p>A shared entry (static and thread-local strategies) is held by several checkouts at once; its holders are
- * counted under the entry's own lock, and the last one to return it resets it. Exclusive entries never touch that
- * lock.
+ * counted in one atomic word ({@link Entry.Holders}), and the last one to return it resets it. Exclusive entries never
+ * touch that word.
  */
 final class Engine implements Pool {
 
@@ -140,7 +141,6 @@ final class Engine implements Pool {
             fresh = true;
         }
         ConnectionHandle handle = new ConnectionHandle(this, entry, driver);
-        // A shared entry's holders are tracked one by one (Holders.tracked); its checkout only times the threshold.
         entry.beginCheckout(leaks.track(entry));
         if (prePing || !listeners.isEmpty()) {
             runCheckoutChecks(entry, handle, fresh);
@@ -159,23 +159,56 @@ final class Engine implements Pool {
      */
     private ProxiedConnection handOutShared(Entry entry) throws SQLException {
         Entry.Holders holders = entry.holders;
-        holders.lock.lock();
-        try {
-            if (holders.lock.getHoldCount() > 1) {
-                // A listener of this entry's checkout or checkin, on the thread doing it: it would join or claim an
-                // entry halfway through being handed out or given back.
+        while (true) {
+            int state = holders.state();
+            if (state > 0) {
+                LeakDetector.Tracker tracker = entry.tracker();
+                Object anchor = tracker.get();
+                if (anchor == null) {
+                    // Every holder dropped its handle unclosed; the collector has not told the leak detector yet.
+                    leaks.takeBack(tracker);
+                } else if (holders.join(state)) {
+                    return join(entry, anchor);
+                }
+            } else if (state == Entry.Holders.IDLE) {
+                if (holders.claim()) {
+                    ConnectionHandle handle = handOut(entry);
+                    holders.publish(1);
+                    return handle;
+                }
+            } else if (state == Entry.Holders.DISCARDED) {
+                return null;
+            } else if (holders.isBusyHere()) {
+                // A listener of this entry's checkout or checkin, on the thread doing it: it would wait for itself.
                 throw new SQLException("Pool '" + name() + "': a listener cannot check out the shared connection "
                         + "while its own checkout or checkin is under way", "55000");
+            } else {
+                holders.awaitNotBusy();
             }
-            if (holders.count == 0) {
-                if (!entry.claim()) {
-                    return null;
-                }
-                ConnectionHandle handle = handOut(entry);
-                holders.count = 1;
-                holders.tracked.add(leaks.trackHolder(handle, entry));
-                return handle;
+        }
+    }
+
+    /** A checkout joins the holders of a shared entry; it is counted already, and leaves again if it fails. */
+    private ConnectionHandle join(Entry entry, Object anchor) throws SQLException {
+        Connection driver = entry.connection();
+        if (driver == null) {
+            try {
+                driver = reconnectUnderHolders(entry);
+            } catch (SQLException | RuntimeException | Error e) {
+                checkin(entry, anchor);
+                throw e;
             }
+        }
+        ConnectionHandle handle = new ConnectionHandle(this, entry, driver);
+        handle.joined(anchor);
+        return handle;
+    }
+
+    /** A holder invalidated the shared connection: the first joiner to get here connects anew, under the others. */
+    private Connection reconnectUnderHolders(Entry entry) throws SQLException {
+        ReentrantLock lock = entry.holders.lock;
+        lock.lock();
+        try {
             Connection driver = entry.connection();
             if (driver == null) {
                 connector.connect(entry, generation.get());
@@ -183,13 +216,9 @@ final class Engine implements Pool {
                 entry.resetHolderState();
                 driver = entry.connection();
             }
-            ConnectionHandle handle = new ConnectionHandle(this, entry, driver);
-            handle.handedOut();
-            holders.count++;
-            holders.tracked.add(leaks.trackHolder(handle, entry));
-            return handle;
+            return driver;
         } finally {
-            holders.lock.unlock();
+            lock.unlock();
         }
     }
 
@@ -406,25 +435,27 @@ final class Engine implements Pool {
     // ---- checkin and the handle's other exits
 
     /**
-     * Resets the entry and gives it back to the strategy. Whatever a listener or driver throws — an
-     * {@link AssertionError} from a test's listener, say — the entry still goes back, invalidated if its reset did
-     * not finish, and the throwable then reaches the holder's {@code close()}.
+     * Resets the entry and gives it back to the strategy; for a shared entry, only when this was its last holder, who
+     * gives the entry its anchor back. Whatever a listener or driver throws — an {@link AssertionError} from a test's
+     * listener, say — the entry still goes back, invalidated if its reset did not finish, and the throwable then
+     * reaches the holder's {@code close()}.
+     *
+     * @param anchor the leak-detection anchor the holder's handle had: kept reachable until this holder is counted
+     *               out, so that the leak detector cannot take the entry from the holders still counted meanwhile
      */
-    void checkin(Entry entry, ConnectionHandle handle) {
+    void checkin(Entry entry, Object anchor) {
         Entry.Holders holders = entry.holders;
         if (holders == null) {
             returnEntry(entry, false);
             return;
         }
-        holders.lock.lock();
         try {
-            holders.untrack(handle);
-            // Only the last holder's checkin resets: the others' would end a transaction still in use.
-            if (--holders.count == 0) {
+            if (holders.leave()) {
+                entry.returnAnchor(anchor);
                 returnEntry(entry, false);
             }
         } finally {
-            holders.lock.unlock();
+            Reference.reachabilityFence(anchor);
         }
     }
 
@@ -468,26 +499,24 @@ final class Engine implements Pool {
     }
 
     /**
-     * Counts out a holder of a shared entry whose handle was garbage collected without {@code close()}; the last
-     * holder gone resets the entry and gives it back, as for any leaked connection.
-     *
-     * @return false when the holder had already given the entry back (it was closed, or detached it)
+     * Takes a shared entry back from its holders, who all dropped their handles unclosed (the anchor they shared was
+     * collected), and resets it as a leaked connection. Does nothing when the entry was taken back already and armed
+     * anew, by the leak detector or by a checkout that found the anchor gone first.
      */
-    boolean checkinLeakedHolder(LeakDetector.HolderTracker holder) {
-        Entry entry = holder.entry;
+    void checkinLeakedShared(Entry entry, LeakDetector.Tracker tracker) {
         Entry.Holders holders = entry.holders;
-        holders.lock.lock();
-        try {
-            if (!holders.tracked.remove(holder)) {
-                return false;
-            }
-            if (--holders.count == 0) {
-                returnEntry(entry, true);
-            }
-            return true;
-        } finally {
-            holders.lock.unlock();
+        int counted = holders.seize();
+        if (counted == 0) {
+            return;
         }
+        if (entry.tracker() != tracker) {
+            holders.publish(counted);
+            return;
+        }
+        LeakDetector.Checkout checkout = entry.checkout();
+        leaks.arm(entry);
+        leaks.warnLeaked(checkout);
+        returnEntry(entry, true);
     }
 
     /**
@@ -499,21 +528,15 @@ final class Engine implements Pool {
         if (holders == null) {
             return detachOwned(entry, driver);
         }
-        holders.lock.lock();
-        try {
-            if (holders.count > 1) {
-                throw new SQLException("Pool '" + name() + "': a connection that " + (holders.count - 1)
-                        + " other checkout(s) share cannot be detached", "55000");
-            }
-            boolean detached = detachOwned(entry, driver);
-            if (detached) {
-                holders.count = 0;
-                holders.tracked.clear();
-            }
-            return detached;
-        } finally {
-            holders.lock.unlock();
+        if (!holders.takeSole()) {
+            throw new SQLException("Pool '" + name() + "': a connection that " + (holders.state() - 1)
+                    + " other checkout(s) share cannot be detached", "55000");
         }
+        boolean detached = detachOwned(entry, driver);
+        if (!detached) {
+            holders.publish(1);
+        }
+        return detached;
     }
 
     private boolean detachOwned(Entry entry, Connection driver) {
@@ -546,11 +569,11 @@ final class Engine implements Pool {
      * A driver error said the held connection is dead: replace it, and every older one too when the server went away
      * ({@link Disconnects}), and take the entry back.
      */
-    void disconnected(Entry entry, ConnectionHandle handle, SQLException cause, boolean serverWentAway) {
+    void disconnected(Entry entry, Object anchor, SQLException cause, boolean serverWentAway) {
         try {
             disconnectedDuringCheckout(entry, cause, serverWentAway);
         } finally {
-            checkin(entry, handle);
+            checkin(entry, anchor);
         }
     }
 

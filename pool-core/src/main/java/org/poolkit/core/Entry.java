@@ -5,12 +5,9 @@ import java.lang.invoke.VarHandle;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.ArrayList;
-import java.util.Iterator;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
 import org.poolkit.api.PoolEntry;
@@ -24,9 +21,10 @@ import org.poolkit.api.PoolEntry;
  * entry; the strategy's hand-over publishes it to the next holder.
  *
  * <p>A shared entry ({@link org.poolkit.api.spi.PoolContext#newSharedEntry()}) may have several holders at once, on
- * several threads. Its {@link Holders} count them, and their lock guards the holder state that holders change
- * concurrently (open statements, changed properties) and the hand-over between the last holder's checkin and the next
- * first holder's checkout.
+ * several threads. Its {@link Holders} count them in one atomic word, so that joining and leaving cost one
+ * compare-and-set each; the first holder's checkout and the last holder's checkin make it {@code BUSY} while they
+ * ready or reset the connection. The holders' lock guards only what holders change concurrently (open statements,
+ * changed properties) and a joining checkout's reconnect.
  */
 final class Entry implements PoolEntry {
 
@@ -67,8 +65,9 @@ final class Entry implements PoolEntry {
     boolean fresh;
 
     // Leak detection (LeakDetector): the entry holds its anchor while it is in the pool and lends it to the handle
-    // while checked out, so the tracker, a phantom reference to the anchor, fires only when a holder drops its handle
-    // unclosed. Confined like the checkout state; the tracker is kept here so that it stays reachable itself.
+    // while checked out (to every handle of a shared entry's holders), so the tracker, a weak reference to the anchor,
+    // fires only when the holders drop their handles unclosed. Confined like the checkout state; the tracker is kept
+    // here so that it stays reachable itself.
     private Object anchor;
     private LeakDetector.Tracker tracker;
 
@@ -126,7 +125,11 @@ final class Entry implements PoolEntry {
     /** A shared entry is checked out from its first holder's claim on, so that dispose() spares it from then on. */
     @Override
     public boolean isCheckedOut() {
-        return holders == null ? checkout() != null : holders.state.get() == Holders.HELD;
+        if (holders == null) {
+            return checkout() != null;
+        }
+        int state = holders.state();
+        return state != Holders.IDLE && state != Holders.DISCARDED;
     }
 
     @Override
@@ -225,6 +228,10 @@ final class Entry implements PoolEntry {
         tracker = newTracker;
     }
 
+    LeakDetector.Tracker tracker() {
+        return tracker;
+    }
+
     /** Hands the anchor to the handle going out; the entry no longer keeps it reachable. */
     Object lendAnchor() {
         Object lent = anchor;
@@ -240,19 +247,10 @@ final class Entry implements PoolEntry {
         }
     }
 
-    /**
-     * A checkout takes a shared entry nobody holds; called under the holders' lock.
-     *
-     * @return false when the entry was discarded after the strategy chose it (dispose): the checkout must choose again
-     */
-    boolean claim() {
-        return holders.state.compareAndSet(Holders.IDLE, Holders.HELD);
-    }
-
-    /** The last holder let go of a shared entry; called under the holders' lock, before the strategy gets it back. */
+    /** The last holder let go of the entry, before the strategy gets it back. */
     void unclaim() {
         if (holders != null) {
-            holders.state.set(Holders.IDLE);
+            holders.publish(Holders.IDLE);
         }
     }
 
@@ -263,7 +261,7 @@ final class Entry implements PoolEntry {
      * @return whether the caller may close the entry's connection now
      */
     boolean discarding() {
-        return holders == null || holders.state.compareAndSet(Holders.IDLE, Holders.DISCARDED);
+        return holders == null || holders.discard();
     }
 
     /** Remembers a property's value before the holder first changes it on this driver connection. */
@@ -331,32 +329,134 @@ final class Entry implements PoolEntry {
         dirty = 0;
     }
 
-    /** The holders of a shared entry. {@link #count} is guarded by {@link #lock}. */
+    /**
+     * The holders of a shared entry, counted in one word: {@link #IDLE}, a positive count of holders, {@link #BUSY}
+     * while the first holder's checkout readies the connection or the last holder's checkin resets it, or
+     * {@link #DISCARDED}. Joining and leaving are one compare-and-set; the thread that made it {@code BUSY} ends that
+     * with a release store. A checkout that finds it {@code BUSY} waits: spins briefly, as readying and resetting
+     * usually take nanoseconds, then backs off, as a pre-ping or rollback may go over the network.
+     */
     static final class Holders {
 
         static final int IDLE = 0;
-        static final int HELD = 1;
-        static final int DISCARDED = 2;
+        static final int BUSY = -1;
+        static final int DISCARDED = -2;
 
+        private static final VarHandle STATE;
+        private static final int SPINS = 128;
+        private static final int YIELDS = 256;
+        private static final long BACKOFF_NANOS = 50_000;
+
+        static {
+            try {
+                STATE = MethodHandles.lookup().findVarHandle(Holders.class, "state", int.class);
+            } catch (ReflectiveOperationException e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
+
+        /** Guards what holders change concurrently: open statements, changed properties, a joiner's reconnect. */
         final ReentrantLock lock = new ReentrantLock();
-        /**
-         * Whether a checkout holds the entry or the pool discarded it. Atomic rather than guarded, as discard takes no
-         * lock: a strategy discards entries while the engine holds another entry's lock.
-         */
-        final AtomicInteger state = new AtomicInteger(IDLE);
-        /** Checkouts holding the entry now: the first is the one whose checkin will reset it. */
-        int count;
-        /** One per holder's handle, so that a handle collected without close() still counts its holder out. */
-        final List<LeakDetector.HolderTracker> tracked = new ArrayList<>(1);
+        private volatile int state = IDLE;
+        // The thread that made the state BUSY, so that its own listeners are refused rather than wait for themselves.
+        // Cleared before the state leaves BUSY: another thread never mistakes a stale value for itself.
+        private Thread busyOn;
 
-        /** Stops tracking a holder whose handle gives the entry back itself. */
-        void untrack(ConnectionHandle handle) {
-            for (Iterator<LeakDetector.HolderTracker> it = tracked.iterator(); it.hasNext(); ) {
-                if (it.next().refersTo(handle)) {
-                    it.remove();
-                    return;
+        int state() {
+            return state;
+        }
+
+        /** A checkout takes the entry nobody holds, to ready it; {@link #publish} ends that. */
+        boolean claim() {
+            return becomeBusy(IDLE);
+        }
+
+        /** A checkout joins the holders it saw. */
+        boolean join(int seen) {
+            return STATE.compareAndSet(this, seen, seen + 1);
+        }
+
+        /**
+         * Counts a holder out.
+         *
+         * @return true when it was the last: the entry is then {@code BUSY}, for the caller to reset and give back
+         */
+        boolean leave() {
+            while (true) {
+                int seen = state;
+                if (seen > 1) {
+                    if (STATE.compareAndSet(this, seen, seen - 1)) {
+                        return false;
+                    }
+                } else if (seen == 1) {
+                    if (becomeBusy(1)) {
+                        return true;
+                    }
+                } else {
+                    throw new IllegalStateException("a holder left a shared entry that had none: " + seen);
                 }
             }
+        }
+
+        /** A sole holder takes the entry to detach its connection; false while others hold it too. */
+        boolean takeSole() {
+            return becomeBusy(1);
+        }
+
+        /**
+         * Takes the entry from holders that are all gone without a checkin (their handles were collected), waiting
+         * out a checkout or checkin under way.
+         *
+         * @return how many holders were counted, now {@code BUSY}; 0 if nobody holds it
+         */
+        int seize() {
+            while (true) {
+                int seen = state;
+                if (seen > 0) {
+                    if (becomeBusy(seen)) {
+                        return seen;
+                    }
+                } else if (seen == BUSY) {
+                    awaitNotBusy();
+                } else {
+                    return 0;
+                }
+            }
+        }
+
+        /** Ends {@code BUSY}: the entry now has {@code holders} holders, or none ({@link #IDLE}). */
+        void publish(int holders) {
+            busyOn = null;
+            STATE.setRelease(this, holders);
+        }
+
+        boolean discard() {
+            return STATE.compareAndSet(this, IDLE, DISCARDED);
+        }
+
+        /** Whether this thread made the entry {@code BUSY}: one of its own listeners is calling back into the pool. */
+        boolean isBusyHere() {
+            return state == BUSY && busyOn == Thread.currentThread();
+        }
+
+        void awaitNotBusy() {
+            for (int round = 0; state == BUSY; round++) {
+                if (round < SPINS) {
+                    Thread.onSpinWait();
+                } else if (round < YIELDS) {
+                    Thread.yield();
+                } else {
+                    LockSupport.parkNanos(this, BACKOFF_NANOS);
+                }
+            }
+        }
+
+        private boolean becomeBusy(int from) {
+            if (STATE.compareAndSet(this, from, BUSY)) {
+                busyOn = Thread.currentThread();
+                return true;
+            }
+            return false;
         }
     }
 }

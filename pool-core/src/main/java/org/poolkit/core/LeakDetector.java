@@ -1,8 +1,8 @@
 package org.poolkit.core;
 
-import java.lang.ref.PhantomReference;
 import java.lang.ref.Reference;
 import java.lang.ref.ReferenceQueue;
+import java.lang.ref.WeakReference;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -10,17 +10,18 @@ import java.util.concurrent.TimeUnit;
 /**
  * Notices connections their holders never close. Thread-safe.
  *
- * <p>Each entry has an <em>anchor</em>, a bare object, and a {@link Tracker}: a phantom reference to the anchor, made
+ * <p>Each entry has an <em>anchor</em>, a bare object, and a {@link Tracker}: a weak reference to the anchor, made
  * once per entry and kept by it. The anchor is held strongly by the entry while the entry is in the pool and by the
  * handle while a holder has it; a handle that goes back returns the anchor to its entry first. So the anchor becomes
  * unreachable only when a holder drops its handle without {@code close()}: the collector then enqueues the tracker,
  * and the next checkout or status call of the pool takes the entry back ({@link #reclaim()}) and gives it a fresh
- * anchor and tracker. A checkout of an exclusive entry therefore allocates nothing for leak detection; only a leak
- * does.
+ * anchor and tracker. A checkout therefore allocates nothing for leak detection; only a leak does.
  *
- * <p>A shared entry (static and thread-local strategies) has several holders at once, so its anchor stays with it:
- * each holder is tracked instead by a {@link HolderTracker}, a phantom reference to the holder's handle, which counts
- * that holder out when the handle is collected unclosed.
+ * <p>A shared entry (static and thread-local strategies) lends its one anchor to every holder's handle: the first
+ * holder takes it from the entry, a joining holder from the tracker ({@link Tracker#get()}), and the last holder's
+ * checkin gives it back. So the anchor dies only when every holder left is gone without {@code close()}, and the pool
+ * then takes the entry back from all of them at once. A holder that leaks while others still use the connection is
+ * counted out when they are done, which is also the earliest its connection could be reset.
  *
  * <p>Capturing the stack of every checkout costs microseconds, so it happens only with
  * {@code leak.detection.threshold} set. Then a checkout held past the threshold is also logged while still held,
@@ -56,15 +57,6 @@ final class LeakDetector {
         return checkout;
     }
 
-    /**
-     * Starts tracking one holder of a shared entry, whose handle may be collected while others still hold the entry;
-     * the entry's own checkout, from {@link #track}, times the threshold report.
-     */
-    HolderTracker trackHolder(ConnectionHandle handle, Entry entry) {
-        return new HolderTracker(handle, collected, entry,
-                thresholdNanos == 0 ? null : new Throwable("checked out here"));
-    }
-
     /** Stops tracking a checkout that ended; says so if it had been reported as a leak. */
     void end(Checkout ended) {
         if (!(ended instanceof TimedCheckout)) {
@@ -81,25 +73,31 @@ final class LeakDetector {
     /** Takes back the entries of handles that were garbage collected while checked out. */
     void reclaim() {
         for (Reference<?> ref = collected.poll(); ref != null; ref = collected.poll()) {
-            if (ref instanceof HolderTracker) {
-                HolderTracker holder = (HolderTracker) ref;
-                if (engine.checkinLeakedHolder(holder)) {
-                    warnLeaked(holder.stack);
-                }
-                continue;
-            }
-            Entry entry = ((Tracker) ref).entry;
-            Checkout checkout = entry.checkout();
-            // The dropped handle took the entry's anchor with it; the next holder needs one to be watched by.
-            arm(entry);
-            if (checkout != null) {
-                warnLeaked(checkout.stack());
-                engine.checkinLeaked(entry);
-            }
+            takeBack((Tracker) ref);
         }
     }
 
-    private void warnLeaked(Throwable stack) {
+    /**
+     * Takes an entry back from the holders that dropped its anchor: called for an enqueued tracker, and by a checkout
+     * that found a shared entry's anchor gone before the collector enqueued it.
+     */
+    void takeBack(Tracker tracker) {
+        Entry entry = tracker.entry;
+        if (entry.holders != null) {
+            engine.checkinLeakedShared(entry, tracker);
+            return;
+        }
+        Checkout checkout = entry.checkout();
+        // The dropped handle took the entry's anchor with it; the next holder needs one to be watched by.
+        arm(entry);
+        if (checkout != null) {
+            warnLeaked(checkout);
+            engine.checkinLeaked(entry);
+        }
+    }
+
+    void warnLeaked(Checkout checkout) {
+        Throwable stack = checkout == null ? null : checkout.stack();
         Engine.LOG.warn("Pool '{}': a connection was garbage collected without close(); the pool took it back{}",
                 engine.name(), stack == null
                 ? ". Set leak.detection.threshold to record where connections are checked out." : ".", stack);
@@ -114,8 +112,11 @@ final class LeakDetector {
         }
     }
 
-    /** Notices that an entry's anchor became unreachable: its holder dropped the handle. One per entry. */
-    static final class Tracker extends PhantomReference<Object> {
+    /**
+     * Notices that an entry's anchor became unreachable: its holders dropped their handles. One per entry. Weak rather
+     * than phantom so that a checkout joining a shared entry's holders can take the anchor from it.
+     */
+    static final class Tracker extends WeakReference<Object> {
 
         final Entry entry;
 
@@ -160,20 +161,6 @@ final class LeakDetector {
         @Override
         boolean reported() {
             return reported;
-        }
-    }
-
-    /** One holder of a shared entry: notices that its handle was dropped unclosed. */
-    static final class HolderTracker extends PhantomReference<ConnectionHandle> {
-
-        final Entry entry;
-        /** Where it was checked out, with a threshold set; else null. */
-        final Throwable stack;
-
-        HolderTracker(ConnectionHandle handle, ReferenceQueue<Object> queue, Entry entry, Throwable stack) {
-            super(handle, queue);
-            this.entry = entry;
-            this.stack = stack;
         }
     }
 
