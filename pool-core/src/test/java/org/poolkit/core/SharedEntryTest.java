@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.poolkit.core.TestPools.settings;
 import static org.poolkit.core.TestPools.stub;
 
+import java.lang.ref.WeakReference;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -28,7 +29,9 @@ import org.poolkit.api.ProxiedConnection;
 import org.poolkit.api.spi.PoolContext;
 import org.poolkit.api.spi.PoolStrategy;
 import org.poolkit.api.spi.PoolStrategyProvider;
+import org.poolkit.testkit.EventLog;
 import org.poolkit.testkit.FakeClock;
+import org.poolkit.testkit.GarbageCollection;
 import org.poolkit.testkit.StubConnection;
 import org.poolkit.testkit.StubDriver;
 
@@ -148,5 +151,46 @@ class SharedEntryTest {
         PoolEntry entry = second.entry();
         second.close();
         assertFalse(entry.isCheckedOut());
+    }
+
+    /**
+     * Every holder dropped its handle: a checkout that finds the shared anchor collected before the collector queued
+     * its tracker takes the entry back itself (here called as that checkout does); when the tracker arrives, the leak
+     * detector finds the entry armed anew and leaves it alone. One leaked reset, one checkin, and the next checkout
+     * starts afresh.
+     */
+    @Test
+    void aSharedEntryIsTakenBackOnceWhoeverNoticesItsHoldersAreGone() throws SQLException {
+        driver.defaultAutoCommit(false);
+        Engine pool = (Engine) pool(settings());
+        EventLog events = EventLog.on(pool);
+        Entry[] held = new Entry[1];
+        WeakReference<ProxiedConnection> first = checkoutAndDrop(pool, held);
+        WeakReference<ProxiedConnection> joined = checkoutAndDrop(pool, held);
+        Entry entry = held[0];
+        LeakDetector.Tracker tracker = entry.tracker();
+        events.take();
+
+        assertTrue(GarbageCollection.collectUntil(
+                () -> first.get() == null && joined.get() == null && tracker.get() == null),
+                "the dropped handles were never collected");
+        pool.checkinLeakedShared(entry, tracker);
+        assertFalse(entry.isCheckedOut());
+        assertEquals(List.of("reset(leaked)#1", "checkin#1"), events.take());
+
+        try (ProxiedConnection next = pool.checkout()) {
+            assertSame(entry, next.entry());
+        }
+        pool.checkinLeakedShared(entry, tracker);
+        assertEquals(List.of("checkout#1", "reset#1", "checkin#1"), events.take(),
+                "the stale tracker, from the collector or a second call, takes nothing back");
+        assertEquals(2, driver.connections().get(0).rollbacks());
+        assertEquals(1, driver.opened());
+    }
+
+    private static WeakReference<ProxiedConnection> checkoutAndDrop(Pool pool, Entry[] held) throws SQLException {
+        ProxiedConnection handle = pool.checkout();
+        held[0] = (Entry) handle.entry();
+        return new WeakReference<>(handle);
     }
 }
