@@ -135,7 +135,7 @@ class StaticPoolTest {
     }
 
     @Test
-    void propertiesAndStatementsOfEveryHolderAreRestoredWhenTheLastReturns() throws SQLException {
+    void eachHolderClosesItsStatementsAndTheLastRestoresEveryHoldersProperties() throws SQLException {
         Pool pool = pool();
         ProxiedConnection first = pool.checkout();
         ProxiedConnection second = pool.checkout();
@@ -145,7 +145,8 @@ class StaticPoolTest {
 
         second.close();
         assertTrue(shared.isReadOnly(), "the first holder still uses its setting");
-        assertFalse(leftOpen.isClosed(), "statements stay open while the connection is in use");
+        assertTrue(leftOpen.isClosed(), "a holder's close closes the statements it left open, as a connection's does");
+        assertEquals(0, shared.openStatements());
         first.close();
 
         assertFalse(shared.isReadOnly());
