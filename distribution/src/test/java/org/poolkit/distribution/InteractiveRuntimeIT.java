@@ -140,13 +140,14 @@ class InteractiveRuntimeIT {
     }
 
     /**
-     * Rewrites the sample in one write, as an editor saving it would.
+     * Rewrites the sample in one write, as an editor saving it would, once the line to change is in it.
      *
      * @return the file's time after the write
      */
-    private FileTime edit(String line, String replacement) throws IOException {
+    private FileTime edit(String line, String replacement) throws IOException, InterruptedException {
+        // FileInstall's write-back truncates the file before it writes: its new time can show before its content.
+        awaitInFile("\n" + line + "\n");
         String before = sample();
-        assertTrue(before.contains("\n" + line + "\n"), "the sample has '" + line + "':\n" + before);
         Files.writeString(work.resolve("conf").resolve(SAMPLE), before.replace("\n" + line + "\n",
                 "\n" + replacement + "\n"), StandardCharsets.UTF_8);
         return Files.getLastModifiedTime(work.resolve("conf").resolve(SAMPLE));
