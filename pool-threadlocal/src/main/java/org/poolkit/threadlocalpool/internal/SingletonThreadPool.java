@@ -49,10 +49,11 @@ import org.poolkit.api.spi.PoolStrategy;
  * checkout out, like a {@code close()}: when it was the outermost one left, the connection is reset and checked in.
  * {@code pool.size} 0 keeps a connection for every thread, without limit.
  *
- * <p>Thread-safe. A platform thread checking out and in the connection it keeps, while no more than
- * {@code pool.size} are kept, takes no lock and writes nothing shared: it finds its connection through its own
- * {@link ThreadLocal} record. Making, closing and counting connections take a lock that is never held while a
- * connection opens or closes.
+ * <p>Thread-safe. A platform thread checking out and in the connection it keeps, while fewer than {@code pool.size}
+ * are kept or {@code pool.size} is 0, takes no lock, writes nothing shared, reads no clock and allocates nothing: it
+ * finds its connection through its own {@link ThreadLocal} record. In a full pool a checkin adds one atomic increment
+ * of the stamp counter, and a lock only when there is surplus to close. Making, closing and counting connections
+ * take a lock that is never held while a connection opens or closes.
  */
 final class SingletonThreadPool implements PoolStrategy {
 
