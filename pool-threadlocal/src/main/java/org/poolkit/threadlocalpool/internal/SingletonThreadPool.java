@@ -2,13 +2,13 @@ package org.poolkit.threadlocalpool.internal;
 
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 
 import org.poolkit.api.PoolEntry;
@@ -26,9 +26,16 @@ import org.poolkit.api.spi.PoolStrategy;
  *
  * <p>At most {@code pool.size} (default 5) threads keep a connection. Better than SQLAlchemy, which closes arbitrary
  * connections once more threads than that have one, even connections another thread is using: here, when more
- * connections are kept than {@code pool.size}, the least recently checked in <em>idle</em> ones are closed, and a
- * connection that is checked out is never closed under its thread. So while more than {@code pool.size} threads hold
- * connections at once, more than {@code pool.size} are open; the surplus is closed as they come back.
+ * connections are kept than {@code pool.size}, surplus <em>idle</em> ones are closed, and a connection that is
+ * checked out is never closed under its thread. So while more than {@code pool.size} threads hold connections at
+ * once, more than {@code pool.size} are open; the surplus is closed as they come back.
+ *
+ * <p>Which idle connection is surplus: each kept connection carries a stamp from a pool-wide counter, taken when it
+ * is made and again at every checkin while at least {@code pool.size} connections are kept; the lowest stamps close
+ * first. While the pool stays full, which is when a new thread's connection makes one surplus, that is exactly least
+ * recently checked in first. A checkin while fewer are kept takes no stamp, so that a thread reusing its connection
+ * writes nothing shared: such a connection keeps the place of its last stamped checkin or of its making, which is
+ * the order a {@code pool.size} lowered by {@link #reconfigure} closes them in.
  *
  * <p>Virtual threads: a virtual thread usually runs one task and ends, so keeping a connection per virtual thread
  * would open one per task and keep up to {@code pool.size} connections of threads that are gone. On a virtual
@@ -42,21 +49,27 @@ import org.poolkit.api.spi.PoolStrategy;
  * checkout out, like a {@code close()}: when it was the outermost one left, the connection is reset and checked in.
  * {@code pool.size} 0 keeps a connection for every thread, without limit.
  *
- * <p>Thread-safe. The kept connections are tracked under a lock that is never held while a connection opens or
- * closes.
+ * <p>Thread-safe. A platform thread checking out and in the connection it keeps, while fewer than {@code pool.size}
+ * are kept or {@code pool.size} is 0, takes no lock, writes nothing shared, reads no clock and allocates nothing: it
+ * finds its connection through its own {@link ThreadLocal} record. In a full pool a checkin adds one atomic increment
+ * of the stamp counter, and a lock only when there is surplus to close. Making, closing and counting connections
+ * take a lock that is never held while a connection opens or closes.
  */
 final class SingletonThreadPool implements PoolStrategy {
 
     private final PoolContext context;
-    // Guarded by lock for the surplus count; volatile for status().
+    // Guarded by lock for the surplus count; volatile for the checkins that read it without.
     private volatile int size;
-    private final ThreadLocal<PoolEntry> threadEntry = new ThreadLocal<>();
+    private final ThreadLocal<Kept> threadKept = new ThreadLocal<>();
+    private final AtomicLong stamps = new AtomicLong();
     private final ReentrantLock lock = new ReentrantLock();
-    // Guarded by lock. The entries kept for platform threads, true while out, in access order: a checkout and its
-    // checkin each move the entry last without a new node, so the idle ones are least recently checked in first.
-    private final LinkedHashMap<PoolEntry, Boolean> kept = new LinkedHashMap<>(16, 0.75f, true);
-    // The entries of virtual threads now checked out; they are not kept past their checkin.
-    private final Set<PoolEntry> virtualOut = ConcurrentHashMap.newKeySet();
+    // Guarded by lock: the platform threads' connections, found by entry for the checkins that do not come from the
+    // thread itself (a leaked handle taken back elsewhere), and scanned for surplus.
+    private final Map<PoolEntry, Kept> kept = new HashMap<>();
+    // kept.size(), written under lock and read without it, so that a checkin learns whether the pool is full.
+    private volatile int keptCount;
+    // The virtual threads' connections now checked out; they are not kept past their checkin.
+    private final Map<PoolEntry, Kept> virtualOut = new ConcurrentHashMap<>();
 
     SingletonThreadPool(PoolContext context) {
         this.context = context;
@@ -65,72 +78,111 @@ final class SingletonThreadPool implements PoolStrategy {
 
     @Override
     public PoolEntry checkout() throws SQLException {
-        PoolEntry mine = threadEntry.get();
-        if (VirtualThreadCheck.isVirtual(Thread.currentThread())) {
-            if (mine != null && virtualOut.contains(mine)) {
-                return mine;
-            }
-            PoolEntry created = context.newSharedEntry();
-            virtualOut.add(created);
-            threadEntry.set(created);
-            return created;
+        Kept mine = threadKept.get();
+        if (mine != null && (!mine.discarded || mine.entry.isCheckedOut())) {
+            // The second test: let go of as surplus in the instant before this thread claimed it, so the engine
+            // kept it for this thread, whose nested checkouts must share it until it comes back to be discarded.
+            return mine.entry;
         }
-        if (mine != null && markOut(mine)) {
-            return mine;
+        boolean virtual = VirtualThreadCheck.isVirtual(Thread.currentThread());
+        Kept created = new Kept(context.newSharedEntry(), virtual);
+        threadKept.set(created);
+        if (virtual) {
+            virtualOut.put(created.entry, created);
+        } else {
+            keep(created);
         }
-        PoolEntry created = context.newSharedEntry();
-        threadEntry.set(created);
-        List<PoolEntry> surplus;
+        return created.entry;
+    }
+
+    private void keep(Kept created) {
+        List<Kept> surplus;
         lock.lock();
         try {
-            kept.put(created, Boolean.TRUE);
+            created.stamp = stamps.incrementAndGet();
+            kept.put(created.entry, created);
+            keptCount = kept.size();
             surplus = takeSurplus();
         } finally {
             lock.unlock();
         }
-        surplus.forEach(context::discard);
-        return created;
-    }
-
-    /** @return whether the entry is still kept, now marked checked out; false if it was closed as surplus */
-    private boolean markOut(PoolEntry entry) {
-        lock.lock();
-        try {
-            return kept.replace(entry, Boolean.TRUE) != null;
-        } finally {
-            lock.unlock();
-        }
+        discard(surplus);
     }
 
     @Override
     public void checkin(PoolEntry entry) {
-        if (virtualOut.remove(entry)) {
-            context.discard(entry);
+        Kept mine = threadKept.get();
+        if (mine == null || mine.entry != entry) {
+            checkinFromAnotherThread(entry);
             return;
         }
-        List<PoolEntry> surplus;
-        boolean wasKept;
+        if (mine.fresh) {
+            mine.fresh = false;
+        }
+        if (mine.virtual) {
+            virtualOut.remove(entry);
+            discard(mine);
+        } else if (mine.discarded) {
+            // Let go of while this thread held it: the discard then was left to this checkin.
+            context.discard(entry);
+        } else {
+            returned(mine);
+        }
+    }
+
+    /** A holder's handle garbage collected without close() is taken back on whichever thread notices it. */
+    private void checkinFromAnotherThread(PoolEntry entry) {
+        Kept virtual = virtualOut.remove(entry);
+        if (virtual != null) {
+            discard(virtual);
+            return;
+        }
+        Kept platform;
         lock.lock();
         try {
-            wasKept = kept.replace(entry, Boolean.FALSE) != null;
-            surplus = takeSurplus();
+            platform = kept.get(entry);
         } finally {
             lock.unlock();
         }
-        if (!wasKept) {
-            // dispose() let go of it while it was out.
+        if (platform == null) {
+            // Let go of while it was out.
             context.discard(entry);
+            return;
         }
-        surplus.forEach(context::discard);
+        platform.fresh = false;
+        returned(platform);
     }
 
     /**
-     * Takes a new {@code pool.size} in place: idle connections beyond it, least recently checked in first, close now;
-     * connections out close as they come back while more are kept than the new size.
+     * A kept connection is idle again. Only a full pool stamps it and looks for surplus: that is where surplus can
+     * arise, and where threads come and go anyway. The counts are read after the engine made the entry idle, so a
+     * surplus scan racing this checkin either saw it idle or left the surplus for this checkin to find.
+     */
+    private void returned(Kept back) {
+        int limit = size;
+        if (limit == 0 || keptCount < limit) {
+            return;
+        }
+        back.stamp = stamps.incrementAndGet();
+        if (keptCount > limit) {
+            List<Kept> surplus;
+            lock.lock();
+            try {
+                surplus = takeSurplus();
+            } finally {
+                lock.unlock();
+            }
+            discard(surplus);
+        }
+    }
+
+    /**
+     * Takes a new {@code pool.size} in place: idle connections beyond it, lowest stamp first, close now; connections
+     * out close as they come back while more are kept than the new size.
      */
     @Override
     public boolean reconfigure(PoolSettings settings) {
-        List<PoolEntry> surplus;
+        List<Kept> surplus;
         lock.lock();
         try {
             size = settings.poolSize();
@@ -138,45 +190,68 @@ final class SingletonThreadPool implements PoolStrategy {
         } finally {
             lock.unlock();
         }
-        surplus.forEach(context::discard);
+        discard(surplus);
         return true;
     }
 
-    /** Removes idle entries, least recently checked in first, while more are kept than pool.size. Holds lock. */
-    private List<PoolEntry> takeSurplus() {
+    /** Lets go of idle connections, lowest stamp first, while more are kept than pool.size. Holds lock. */
+    private List<Kept> takeSurplus() {
         int excess = size == 0 ? 0 : kept.size() - size;
         if (excess <= 0) {
-            // The usual checkin: nothing to close, and nothing allocated to say so.
             return List.of();
         }
-        List<PoolEntry> surplus = new ArrayList<>(excess);
-        for (Iterator<Map.Entry<PoolEntry, Boolean>> it = kept.entrySet().iterator(); excess > 0 && it.hasNext(); ) {
-            Map.Entry<PoolEntry, Boolean> candidate = it.next();
-            if (!candidate.getValue()) {
-                it.remove();
-                surplus.add(candidate.getKey());
-                excess--;
+        List<Candidate> idle = new ArrayList<>();
+        for (Kept candidate : kept.values()) {
+            if (candidate.isIdle()) {
+                idle.add(new Candidate(candidate.stamp, candidate));
             }
         }
+        idle.sort(Comparator.comparingLong(Candidate::stamp));
+        List<Kept> surplus = new ArrayList<>(excess);
+        for (Candidate oldest : idle.subList(0, Math.min(excess, idle.size()))) {
+            surplus.add(oldest.kept);
+        }
+        letGo(surplus);
         return surplus;
+    }
+
+    /** A stamp read once, as the sort needs it fixed while its owner may stamp it anew. */
+    private record Candidate(long stamp, Kept kept) {
+    }
+
+    /** Marks them discarded before anyone discards them, so that their threads make new ones. Holds lock. */
+    private void letGo(List<Kept> leaving) {
+        for (Kept leaver : leaving) {
+            leaver.discarded = true;
+            kept.remove(leaver.entry);
+        }
+        keptCount = kept.size();
+    }
+
+    private void discard(List<Kept> leaving) {
+        leaving.forEach(this::discard);
+    }
+
+    private void discard(Kept leaving) {
+        leaving.discarded = true;
+        context.discard(leaving.entry);
     }
 
     @Override
     public void dispose() {
-        List<PoolEntry> idle = new ArrayList<>();
+        List<Kept> idle = new ArrayList<>();
         lock.lock();
         try {
-            for (Iterator<Map.Entry<PoolEntry, Boolean>> it = kept.entrySet().iterator(); it.hasNext(); ) {
-                Map.Entry<PoolEntry, Boolean> candidate = it.next();
-                if (!candidate.getValue()) {
-                    it.remove();
-                    idle.add(candidate.getKey());
+            for (Kept candidate : kept.values()) {
+                if (candidate.isIdle()) {
+                    idle.add(candidate);
                 }
             }
+            letGo(idle);
         } finally {
             lock.unlock();
         }
-        idle.forEach(context::discard);
+        discard(idle);
     }
 
     @Override
@@ -187,11 +262,11 @@ final class SingletonThreadPool implements PoolStrategy {
         lock.lock();
         try {
             threads = kept.size();
-            for (boolean out : kept.values()) {
-                if (out) {
-                    checkedOut++;
-                } else {
+            for (Kept candidate : kept.values()) {
+                if (candidate.isIdle()) {
                     checkedIn++;
+                } else {
+                    checkedOut++;
                 }
             }
         } finally {
@@ -201,5 +276,27 @@ final class SingletonThreadPool implements PoolStrategy {
                 System.identityHashCode(this), threads);
         return new PoolStatus(context.poolName(), SingletonThreadPoolProvider.NAME, size, checkedIn, checkedOut, 0, 0,
                 context.openConnections(), summary);
+    }
+
+    /** A thread's connection as the strategy sees it, held in that thread's ThreadLocal. */
+    private static final class Kept {
+
+        final PoolEntry entry;
+        final boolean virtual;
+        /** Set before the entry is discarded, so that its thread, seeing it, makes a new one. */
+        volatile boolean discarded;
+        /** Made for a checkout that has not given it back yet: not surplus even before the engine claims it. */
+        volatile boolean fresh = true;
+        /** Place in the surplus order: the lowest closes first. */
+        volatile long stamp;
+
+        Kept(PoolEntry entry, boolean virtual) {
+            this.entry = entry;
+            this.virtual = virtual;
+        }
+
+        boolean isIdle() {
+            return !fresh && !entry.isCheckedOut();
+        }
     }
 }

@@ -23,7 +23,7 @@ import org.poolkit.testkit.StubDriver;
 class SingletonThreadPoolReconfigureTest {
 
     @Test
-    void aSmallerPoolSizeClosesTheLeastRecentlyUsedIdleConnections() throws Exception {
+    void aSmallerPoolSizeClosesTheIdleConnectionsBeyondIt() throws Exception {
         StubDriver driver = new StubDriver();
         PoolSettings settings = PoolSettings.defaults().withName("threads").withPoolSize(5);
         SwappableDataSource source = new SwappableDataSource("threads",

@@ -131,7 +131,10 @@ class SingletonThreadPoolTest {
         assertEquals(2, pool.status().checkedIn());
     }
 
-    /** Better than SQLAlchemy's arbitrary set order: the least recently checked in idle connection is closed. */
+    /**
+     * Better than SQLAlchemy's arbitrary set order: in a full pool, the least recently checked in idle connection is
+     * closed. (a's second checkin, with two kept of two, takes a stamp that puts it after b.)
+     */
     @Test
     void surplusConnectionsCloseLeastRecentlyUsedFirst() throws Exception {
         Pool pool = pool(2);
@@ -152,6 +155,27 @@ class SingletonThreadPoolTest {
         assertNotEquals(idB, idB2, "b connects anew");
         assertEquals(2, driver.open());
         assertTrue(pool.status().toString().endsWith("size: 2"), pool.status().toString());
+    }
+
+    /**
+     * Where the order is not exact: a checkin while fewer than pool.size are kept takes no stamp, so that the steady
+     * path writes nothing shared, and its connection keeps the place of its making.
+     */
+    @Test
+    void aCheckinWhileThePoolIsNotFullKeepsTheConnectionsPlaceInTheSurplusOrder() throws Exception {
+        Pool pool = pool(3);
+        ExecutorService a = newThread();
+        ExecutorService b = newThread();
+        int idA = useOn(a, pool);
+        int idB = useOn(b, pool);
+        assertEquals(idA, useOn(a, pool), "two kept of three: no stamp");
+        useOn(newThread(), pool);
+
+        useOn(newThread(), pool);
+
+        assertTrue(connection(idA).isPhysicallyClosed(), "a, made first, though b was checked in less recently");
+        assertFalse(connection(idB).isPhysicallyClosed());
+        assertEquals(3, driver.open());
     }
 
     private StubConnection connection(int id) {
