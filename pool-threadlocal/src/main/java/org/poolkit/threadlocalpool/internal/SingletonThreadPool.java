@@ -45,8 +45,8 @@ import org.poolkit.api.spi.PoolStrategy;
  *
  * <p>What it does not support, and why: {@code max.overflow}, {@code timeout} and {@code use.lifo} (a thread never
  * waits for another's connection). A nested checkout gets no {@code checkout} event, pre-ping or recycle, which would
- * act on the connection its outer holder is using. A handle garbage collected without {@code close()} counts its
- * checkout out, like a {@code close()}: when it was the outermost one left, the connection is reset and checked in.
+ * act on the connection its outer holder is using. Handles garbage collected without {@code close()} are counted out
+ * once no checkout on the connection still has its handle: the connection is then reset and checked in as leaked.
  * {@code pool.size} 0 keeps a connection for every thread, without limit.
  *
  * <p>Thread-safe. A platform thread checking out and in the connection it keeps, while fewer than {@code pool.size}
