@@ -136,7 +136,11 @@ final class Engine implements Pool {
         boolean fresh = entry.fresh;
         entry.fresh = false;
         Connection driver = entry.connection();
-        if (driver == null || !fresh && isStale(entry)) {
+        String stale = driver == null || fresh ? null : staleness(entry);
+        if (driver == null || stale != null) {
+            if (stale != null) {
+                LOG.debug("Pool '{}': {} {}; recycling", name(), entry, stale);
+            }
             driver = reconnect(entry);
             fresh = true;
         }
@@ -171,7 +175,15 @@ final class Engine implements Pool {
                     return join(entry, anchor);
                 }
             } else if (state == Entry.Holders.IDLE) {
-                if (holders.claim()) {
+                if (readyAsIs(entry)) {
+                    if (holders.join(state)) {
+                        // The last holder's checkin left the holder state reset for this one.
+                        Object anchor = entry.lendAnchor();
+                        entry.fresh = false;
+                        entry.startCheckout(leaks.track(entry));
+                        return join(entry, anchor);
+                    }
+                } else if (holders.claim()) {
                     ConnectionHandle handle = handOut(entry);
                     holders.publish(1);
                     return handle;
@@ -188,7 +200,10 @@ final class Engine implements Pool {
         }
     }
 
-    /** A checkout joins the holders of a shared entry; it is counted already, and leaves again if it fails. */
+    /**
+     * A checkout joins the holders of a shared entry, or is the first without readying it; it is counted already, and
+     * leaves again if it fails.
+     */
     private ConnectionHandle join(Entry entry, Object anchor) throws SQLException {
         Connection driver = entry.connection();
         if (driver == null) {
@@ -213,7 +228,6 @@ final class Engine implements Pool {
             if (driver == null) {
                 connector.connect(entry, generation.get());
                 entry.fresh = false;
-                entry.resetHolderState();
                 driver = entry.connection();
             }
             return driver;
@@ -309,21 +323,27 @@ final class Engine implements Pool {
 
     // ---- checkout
 
-    /** Whether the entry must connect anew before it is handed out, and why (for the log). */
-    private boolean isStale(Entry entry) {
+    /** @return why the entry must connect anew before it is handed out, or null if it need not */
+    private String staleness(Entry entry) {
         if (entry.generation < generation.get()) {
-            LOG.debug("Pool '{}': {} is older than the last pool invalidation; recycling", name(), entry);
-            return true;
+            return "is older than the last pool invalidation";
         }
         if (entry.isSoftInvalidated()) {
-            LOG.debug("Pool '{}': {} was soft-invalidated; recycling", name(), entry);
-            return true;
+            return "was soft-invalidated";
         }
         if (recycleNanos >= 0 && clock.getAsLong() - entry.connectedAt > recycleNanos) {
-            LOG.debug("Pool '{}': {} exceeded recycle age; recycling", name(), entry);
-            return true;
+            return "exceeded recycle age";
         }
-        return false;
+        return null;
+    }
+
+    /**
+     * Whether a first checkout of a shared entry has nothing to do but hand out its connection: no reconnect, no
+     * pre-ping, no listener. It then takes the entry without making it {@code BUSY}, so other checkouts join at once.
+     */
+    private boolean readyAsIs(Entry entry) {
+        return !prePing && listeners.isEmpty() && entry.connection() != null
+                && (entry.fresh || staleness(entry) == null);
     }
 
     /** Replaces the entry's connection; if that fails the entry goes back to the strategy empty. */
@@ -420,6 +440,10 @@ final class Engine implements Pool {
     }
 
     private void giveBack(Entry entry) {
+        if (entry.holders != null) {
+            // For the next first holder, who may take the entry without readying it.
+            entry.resetHolderState();
+        }
         entry.unclaim();
         strategy.checkin(entry);
     }

@@ -138,11 +138,15 @@ final class Entry implements PoolEntry {
                 : " (" + current + ")");
     }
 
-    /** Takes a new driver connection; reads its auto-commit mode, the one default a reset always needs. */
+    /**
+     * Takes a new driver connection; reads its auto-commit mode, the one default a reset always needs, and forgets what
+     * holders did to the connection it replaces.
+     */
     void attach(Connection opened, long now, int currentGeneration) throws SQLException {
         info.clear();
         known = AUTO_COMMIT;
         defaultAutoCommit = opened.getAutoCommit();
+        resetHolderState();
         connectedAt = now;
         generation = currentGeneration;
         softInvalidated = false;
@@ -166,10 +170,15 @@ final class Entry implements PoolEntry {
 
     void beginCheckout(LeakDetector.Checkout started) {
         resetHolderState();
+        startCheckout(started);
+    }
+
+    /** Begins a checkout whose holder state is reset already: a shared entry's last checkin resets it. */
+    void startCheckout(LeakDetector.Checkout started) {
         CHECKOUT.setRelease(this, started);
     }
 
-    /** Forgets what holders did to a connection that is gone: a shared entry reconnected under its holders. */
+    /** Forgets what holders did: at a checkout, at a new connection, and at a shared entry's last checkin. */
     void resetHolderState() {
         autoCommit = defaultAutoCommit;
         dirty = 0;
@@ -314,8 +323,9 @@ final class Entry implements PoolEntry {
         static final int DISCARDED = -2;
 
         private static final VarHandle STATE;
-        private static final int SPINS = 128;
-        private static final int YIELDS = 256;
+        // Pauses double from one round to the next: about 1,000 in all before the first yield.
+        private static final int SPIN_ROUNDS = 10;
+        private static final int YIELDS = 100;
         private static final long BACKOFF_NANOS = 50_000;
 
         static {
@@ -410,11 +420,17 @@ final class Entry implements PoolEntry {
             return state == BUSY && busyOn == Thread.currentThread();
         }
 
+        /**
+         * Waits until the entry is not {@code BUSY}. Looks at the state less and less often: every look takes the
+         * cache line from the busy thread, which must then fetch it back to finish.
+         */
         void awaitNotBusy() {
             for (int round = 0; state == BUSY; round++) {
-                if (round < SPINS) {
-                    Thread.onSpinWait();
-                } else if (round < YIELDS) {
+                if (round < SPIN_ROUNDS) {
+                    for (int pause = 1 << round; pause > 0; pause--) {
+                        Thread.onSpinWait();
+                    }
+                } else if (round < SPIN_ROUNDS + YIELDS) {
                     Thread.yield();
                 } else {
                     LockSupport.parkNanos(this, BACKOFF_NANOS);
