@@ -1,0 +1,194 @@
+package org.poolkit.core;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.poolkit.core.TestPools.settings;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+
+import org.junit.jupiter.api.Test;
+import org.poolkit.api.PoolEntry;
+import org.poolkit.api.PoolEvents;
+import org.poolkit.api.PoolStatus;
+import org.poolkit.api.ProxiedConnection;
+import org.poolkit.api.ResetState;
+import org.poolkit.api.spi.PoolContext;
+import org.poolkit.api.spi.PoolStrategy;
+import org.poolkit.api.spi.PoolStrategyProvider;
+import org.poolkit.testkit.FakeClock;
+import org.poolkit.testkit.GarbageCollection;
+import org.poolkit.testkit.StubDriver;
+
+/**
+ * A shared entry's leak take-back against what its holders and listeners do meanwhile. A tracker reaches
+ * {@link Engine#checkinLeakedShared} twice for one leak whenever a checkout finds the anchor gone before the collector
+ * queued the tracker: once from that checkout, once from the queue, at any later moment.
+ */
+class SharedEntryLeakRaceTest {
+
+    private final StubDriver driver = new StubDriver();
+
+    /** One shared entry for every checkout. */
+    private static final class OneSharedEntry implements PoolStrategy {
+
+        private final PoolContext context;
+        private volatile PoolEntry entry;
+
+        OneSharedEntry(PoolContext context) {
+            this.context = context;
+        }
+
+        @Override
+        public PoolEntry checkout() throws SQLException {
+            if (entry == null) {
+                entry = context.newSharedEntry();
+            }
+            return entry;
+        }
+
+        @Override
+        public void checkin(PoolEntry returned) {
+        }
+
+        @Override
+        public void dispose() {
+        }
+
+        @Override
+        public PoolStatus status() {
+            return new PoolStatus(context.poolName(), "shared", 1, 0, 0, 0, 0, context.openConnections(), "shared");
+        }
+    }
+
+    private Engine pool() {
+        PoolStrategyProvider provider = new PoolStrategyProvider() {
+            @Override
+            public String name() {
+                return "shared";
+            }
+
+            @Override
+            public PoolStrategy create(PoolContext context) {
+                return new OneSharedEntry(context);
+            }
+        };
+        return (Engine) Pools.create(provider, driver, settings(), new FakeClock());
+    }
+
+    /**
+     * The late tracker finds the entry armed anew and held by live holders: it must leave them alone. While it looks,
+     * the entry is BUSY, and a holder's close() in that instant must still count the holder out.
+     */
+    @Test
+    void aLateTrackerNeverFailsTheCloseOfALiveHolder() throws Exception {
+        Engine pool = pool();
+        Entry entry = leakedEntry(pool);
+        LeakDetector.Tracker late = trackerOf(entry, true);
+        // The checkout that noticed first.
+        pool.checkinLeakedShared(entry, late);
+        assertFalse(entry.isCheckedOut());
+
+        ProxiedConnection outer = pool.checkout();
+        AtomicBoolean stop = new AtomicBoolean();
+        Thread collector = new Thread(() -> {
+            while (!stop.get()) {
+                pool.checkinLeakedShared(entry, late);
+            }
+        });
+        collector.setDaemon(true);
+        collector.start();
+        AtomicReference<Throwable> failed = new AtomicReference<>();
+        try {
+            for (int i = 0; i < 200_000 && failed.get() == null; i++) {
+                try {
+                    pool.checkout().close();
+                } catch (Throwable e) {
+                    failed.set(e);
+                }
+            }
+        } finally {
+            stop.set(true);
+            collector.join(10_000);
+        }
+        assertNull(failed.get(), () -> "a holder's close() failed: " + failed.get());
+        outer.close();
+        assertFalse(entry.isCheckedOut(), "every holder was counted out");
+    }
+
+    /**
+     * A checkout that found the anchor gone takes the entry back; its reset listener asks the pool's status, which
+     * polls the same tracker from the queue. The nested take-back must see that the entry is this thread's own work,
+     * not wait for it forever.
+     */
+    @Test
+    void aListenerOfATakeBackMayAskTheStatusWhileTheTrackerIsQueued() throws Exception {
+        Engine pool = pool();
+        AtomicBoolean asked = new AtomicBoolean();
+        pool.addListener(new PoolEvents() {
+            @Override
+            public void reset(Connection connection, PoolEntry entry, ResetState state) {
+                if (asked.compareAndSet(false, true)) {
+                    pool.status();
+                }
+            }
+        });
+        Entry entry = leakedEntry(pool);
+        LeakDetector.Tracker tracker = trackerOf(entry, true);
+        // Queued as the collector queues it (a no-op if it did already).
+        tracker.enqueue();
+
+        Thread checkout = new Thread(() -> pool.checkinLeakedShared(entry, tracker));
+        checkout.setDaemon(true);
+        checkout.start();
+        checkout.join(10_000);
+        assertFalse(checkout.isAlive(), "the take-back waits for itself");
+        assertFalse(entry.isCheckedOut());
+    }
+
+    /**
+     * detach() is refused while other holders share the connection; the refused holder must keep the anchor as before,
+     * so that when every holder then drops its handle the anchor is collected and the entry taken back.
+     */
+    @Test
+    void aRefusedDetachKeepsTheHoldersWatched() throws SQLException {
+        Engine pool = pool();
+        Entry entry = refuseDetachAndDrop(pool);
+        LeakDetector.Tracker tracker = entry.tracker();
+
+        assertTrue(GarbageCollection.collectUntil(() -> tracker.get() == null),
+                "the anchor stays reachable after every holder dropped its handle");
+        pool.status();
+        assertFalse(entry.isCheckedOut(), "taken back");
+    }
+
+    private static Entry refuseDetachAndDrop(Engine pool) throws SQLException {
+        ProxiedConnection first = pool.checkout();
+        ProxiedConnection second = pool.checkout();
+        assertThrows(SQLException.class, first::detach);
+        return (Entry) second.entry();
+    }
+
+    private static Entry leakedEntry(Engine pool) throws SQLException {
+        Entry entry = checkoutAndDrop(pool);
+        checkoutAndDrop(pool);
+        return entry;
+    }
+
+    private static LeakDetector.Tracker trackerOf(Entry entry, boolean collected) {
+        LeakDetector.Tracker tracker = entry.tracker();
+        if (collected) {
+            assertTrue(GarbageCollection.collectUntil(() -> tracker.get() == null),
+                    "the dropped handles were never collected");
+        }
+        return tracker;
+    }
+
+    private static Entry checkoutAndDrop(Engine pool) throws SQLException {
+        return (Entry) pool.checkout().entry();
+    }
+}
