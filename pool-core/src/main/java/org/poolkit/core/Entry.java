@@ -373,6 +373,9 @@ final class Entry implements PoolEntry {
                     if (becomeBusy(1)) {
                         return true;
                     }
+                } else if (seen == BUSY && busyOn != Thread.currentThread()) {
+                    // A late leak tracker's take-back looking whether it is still current, under live holders.
+                    awaitNotBusy();
                 } else {
                     throw new IllegalStateException("a holder left a shared entry that had none: " + seen);
                 }
@@ -381,14 +384,22 @@ final class Entry implements PoolEntry {
 
         /** A sole holder takes the entry to detach its connection; false while others hold it too. */
         boolean takeSole() {
-            return becomeBusy(1);
+            while (!becomeBusy(1)) {
+                if (state != BUSY || busyOn == Thread.currentThread()) {
+                    return false;
+                }
+                // A late leak tracker's take-back looking whether it is still current.
+                awaitNotBusy();
+            }
+            return true;
         }
 
         /**
          * Takes the entry from holders that are all gone without a checkin (their handles were collected), waiting
          * out a checkout or checkin under way.
          *
-         * @return how many holders were counted, now {@code BUSY}; 0 if nobody holds it
+         * @return how many holders were counted, now {@code BUSY}; 0 if nobody holds it, or if this thread made it
+         *         {@code BUSY} (a listener of its checkout, checkin or take-back): the tracker is then a late one
          */
         int seize() {
             while (true) {
@@ -398,6 +409,9 @@ final class Entry implements PoolEntry {
                         return seen;
                     }
                 } else if (seen == BUSY) {
+                    if (busyOn == Thread.currentThread()) {
+                        return 0;
+                    }
                     awaitNotBusy();
                 } else {
                     return 0;
