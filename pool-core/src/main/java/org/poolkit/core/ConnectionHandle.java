@@ -175,13 +175,17 @@ final class ConnectionHandle implements ProxiedConnection {
         Entry held = entry;
         boolean autoCommit = held.autoCommit;
         Map<String, Object> info = new HashMap<>(held.info());
-        // The entry goes back to the pool inside detach(), so it needs its anchor before; if nothing was detached
+        // The entry goes back to the pool inside detach(), which gives it the anchor first; if nothing was detached
         // the handle still holds the entry, and takes the anchor back.
-        held.returnAnchor(anchor);
+        Object lent = anchor;
         anchor = null;
         boolean released;
         try {
-            released = engine.detach(held, driver);
+            released = engine.detach(held, driver, lent);
+        } catch (SQLException refused) {
+            // Other holders share the connection; the entry never took the anchor.
+            anchor = lent;
+            throw refused;
         } catch (Error listenerFailed) {
             // A detach listener's Error comes after the engine let the connection go and gave the entry back: the
             // handle owns the connection all the same, and its close() must not check that entry in a second time.

@@ -544,18 +544,22 @@ final class Engine implements Pool {
     }
 
     /**
+     * @param anchor the holder's leak-detection anchor: the entry takes it back before it goes back to the pool, and
+     *               not when detach is refused, as the other holders' entry must not keep it reachable for them
      * @return false when the entry's connection was invalidated meanwhile: there is nothing left to detach
      * @throws SQLException when other checkouts share the connection: it cannot leave the pool under them
      */
-    boolean detach(Entry entry, Connection driver) throws SQLException {
+    boolean detach(Entry entry, Connection driver, Object anchor) throws SQLException {
         Entry.Holders holders = entry.holders;
         if (holders == null) {
+            entry.returnAnchor(anchor);
             return detachOwned(entry, driver);
         }
         if (!holders.takeSole()) {
             throw new SQLException("Pool '" + name() + "': a connection that " + (holders.state() - 1)
                     + " other checkout(s) share cannot be detached", "55000");
         }
+        entry.returnAnchor(anchor);
         boolean detached = detachOwned(entry, driver);
         if (!detached) {
             holders.publish(1);
