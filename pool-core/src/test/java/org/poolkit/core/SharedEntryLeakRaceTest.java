@@ -1,5 +1,6 @@
 package org.poolkit.core;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -22,6 +23,7 @@ import org.poolkit.api.spi.PoolStrategy;
 import org.poolkit.api.spi.PoolStrategyProvider;
 import org.poolkit.testkit.FakeClock;
 import org.poolkit.testkit.GarbageCollection;
+import org.poolkit.testkit.StubConnection;
 import org.poolkit.testkit.StubDriver;
 
 /**
@@ -164,6 +166,31 @@ class SharedEntryLeakRaceTest {
                 "the anchor stays reachable after every holder dropped its handle");
         pool.status();
         assertFalse(entry.isCheckedOut(), "taken back");
+    }
+
+    /**
+     * A holder that drops its handle with a statement open: when the entry is taken back from its holders, the reset
+     * closes that statement, as it does for an exclusive entry's leaked checkout and as the shared entry did while it
+     * kept its holders' statements.
+     */
+    @Test
+    void theStatementsOfLeakedHoldersCloseWhenTheEntryIsTakenBack() throws SQLException {
+        Engine pool = pool();
+        Entry entry = checkoutAndLeaveAStatementOpen(pool);
+        StubConnection shared = driver.connections().get(0);
+        assertEquals(1, shared.openStatements());
+
+        assertTrue(GarbageCollection.collectUntil(() -> {
+            pool.status();
+            return !entry.isCheckedOut();
+        }), "never taken back");
+        assertEquals(0, shared.openStatements(), "the leaked holder's statement is still open");
+    }
+
+    private static Entry checkoutAndLeaveAStatementOpen(Engine pool) throws SQLException {
+        ProxiedConnection handle = pool.checkout();
+        handle.createStatement();
+        return (Entry) handle.entry();
     }
 
     private static Entry refuseDetachAndDrop(Engine pool) throws SQLException {
