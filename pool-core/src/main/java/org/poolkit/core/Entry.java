@@ -439,6 +439,7 @@ final class Entry implements PoolEntry {
          * cache line from the busy thread, which must then fetch it back to finish.
          */
         void awaitNotBusy() {
+            boolean interrupted = false;
             for (int round = 0; state == BUSY; round++) {
                 if (round < SPIN_ROUNDS) {
                     for (int pause = 1 << round; pause > 0; pause--) {
@@ -448,7 +449,13 @@ final class Entry implements PoolEntry {
                     Thread.yield();
                 } else {
                     LockSupport.parkNanos(this, BACKOFF_NANOS);
+                    // parkNanos returns at once while the interrupt status is set, which would make this a hot spin
+                    // for as long as a pre-ping or rollback takes: keep the interrupt for the caller instead.
+                    interrupted |= Thread.interrupted();
                 }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
             }
         }
 
