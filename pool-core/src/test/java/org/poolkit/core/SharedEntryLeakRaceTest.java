@@ -122,6 +122,38 @@ class SharedEntryLeakRaceTest {
         assertFalse(entry.isCheckedOut(), "every holder was counted out");
     }
 
+    /** A sole holder's detach() in the instant a late tracker looks at the entry is not refused as shared. */
+    @Test
+    void aLateTrackerNeverMakesASoleHoldersDetachLookShared() throws Exception {
+        Engine pool = pool();
+        Entry entry = leakedEntry(pool);
+        LeakDetector.Tracker late = trackerOf(entry, true);
+        pool.checkinLeakedShared(entry, late);
+
+        AtomicBoolean stop = new AtomicBoolean();
+        Thread collector = new Thread(() -> {
+            while (!stop.get()) {
+                pool.checkinLeakedShared(entry, late);
+            }
+        });
+        collector.setDaemon(true);
+        collector.start();
+        AtomicReference<Throwable> failed = new AtomicReference<>();
+        try {
+            for (int i = 0; i < 20_000 && failed.get() == null; i++) {
+                try (ProxiedConnection sole = pool.checkout()) {
+                    sole.detach();
+                } catch (Throwable e) {
+                    failed.set(e);
+                }
+            }
+        } finally {
+            stop.set(true);
+            collector.join(10_000);
+        }
+        assertNull(failed.get(), () -> "a sole holder's detach failed: " + failed.get());
+    }
+
     /**
      * A checkout that found the anchor gone takes the entry back; its reset listener asks the pool's status, which
      * polls the same tracker from the queue. The nested take-back must see that the entry is this thread's own work,
