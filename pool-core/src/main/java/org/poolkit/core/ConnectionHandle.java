@@ -35,16 +35,9 @@ import org.poolkit.api.ProxiedConnection;
  */
 final class ConnectionHandle implements ProxiedConnection {
 
-    // Room for the statements one holder of a shared entry usually has open at once.
-    private static final int OWN_STATEMENTS = 2;
-
     private final Engine engine;
     private Entry entry;
     private Connection delegate;
-    // The statements the holder opened and has not closed. An exclusive entry's list, reused from checkout to
-    // checkout; for a shared entry the handle's own, made at its first statement, so that holders on other threads
-    // never contend for one list, and closed with the handle as a JDBC connection closes its statements.
-    private OpenStatements statements;
     // The entry's leak-detection anchor while the holder has the handle (LeakDetector): returned before the entry is.
     private Object anchor;
     // True while checkout listeners hold the handle: the checkout, not the handle, then decides the entry's fate.
@@ -59,7 +52,6 @@ final class ConnectionHandle implements ProxiedConnection {
         this.engine = engine;
         this.entry = entry;
         this.delegate = delegate;
-        this.statements = entry.holders == null ? entry.statements : null;
     }
 
     // ---- the pool's side of the handle
@@ -77,26 +69,18 @@ final class ConnectionHandle implements ProxiedConnection {
 
     /**
      * Lets go of the entry, which is about to go back to the pool. An exclusive entry gets its anchor back now, before
-     * anyone can check it out again, and its reset closes the statements left open; a shared one gets its anchor from
-     * its last holder's checkin, and each holder closes its own statements here.
+     * anyone can check it out again; a shared one from its last holder's checkin.
      *
      * @return the anchor this handle held, for the checkin
      */
     private Object release() {
         Entry held = entry;
         Object lent = anchor;
-        OpenStatements own = statements;
         entry = null;
         delegate = null;
         anchor = null;
-        statements = null;
         if (held.holders == null) {
             held.returnAnchor(lent);
-        } else if (own != null && own.size() != 0) {
-            SQLException failed = own.closeAll();
-            if (failed != null) {
-                Engine.LOG.warn("Pool '{}': closing the statements a holder left open failed", engine.name(), failed);
-            }
         }
         return lent;
     }
@@ -241,8 +225,8 @@ final class ConnectionHandle implements ProxiedConnection {
 
     /** Forgets a statement the holder closed. */
     void untrack(StatementHandle statement) {
-        if (entry != null && statements != null) {
-            statements.remove(statement.delegate);
+        if (entry != null) {
+            entry.statementClosed(statement.delegate);
         }
     }
 
@@ -279,10 +263,7 @@ final class ConnectionHandle implements ProxiedConnection {
 
     private <T extends StatementHandle> T track(T statement) {
         if (entry != null) {
-            if (statements == null) {
-                statements = new OpenStatements(OWN_STATEMENTS);
-            }
-            statements.add(statement.delegate);
+            entry.statementOpened(statement.delegate);
         }
         return statement;
     }

@@ -4,6 +4,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.LockSupport;
@@ -22,8 +23,8 @@ import org.poolkit.api.PoolEntry;
  * <p>A shared entry ({@link org.poolkit.api.spi.PoolContext#newSharedEntry()}) may have several holders at once, on
  * several threads. Its {@link Holders} count them in one atomic word, so that joining and leaving cost one
  * compare-and-set each; the first holder's checkout and the last holder's checkin make it {@code BUSY} while they
- * ready or reset the connection. The holders' lock guards only what holders change concurrently (changed
- * properties) and a joining checkout's reconnect; each holder's handle keeps the statements it opens.
+ * ready or reset the connection. The holders' lock guards only what holders change concurrently (open statements,
+ * changed properties) and a joining checkout's reconnect.
  */
 final class Entry implements PoolEntry {
 
@@ -79,10 +80,10 @@ final class Entry implements PoolEntry {
     private String defaultSchema;
     private int defaultNetworkTimeout;
 
-    // The current checkout's state, confined to the holder. Only an exclusive entry keeps its holder's statements.
+    // The current checkout's state, confined to the holder.
     boolean autoCommit;
     int dirty;
-    final OpenStatements statements = new OpenStatements(8);
+    final OpenStatements statements = new OpenStatements();
 
     Entry(Engine engine, boolean shared) {
         this.engine = engine;
@@ -183,6 +184,34 @@ final class Entry implements PoolEntry {
         autoCommit = defaultAutoCommit;
         dirty = 0;
         statements.clear();
+    }
+
+    /** Remembers a statement its holder has not closed yet. */
+    void statementOpened(Statement statement) {
+        if (holders == null) {
+            statements.add(statement);
+            return;
+        }
+        holders.lock.lock();
+        try {
+            statements.add(statement);
+        } finally {
+            holders.lock.unlock();
+        }
+    }
+
+    /** Forgets a statement its holder closed. */
+    void statementClosed(Statement statement) {
+        if (holders == null) {
+            statements.remove(statement);
+            return;
+        }
+        holders.lock.lock();
+        try {
+            statements.remove(statement);
+        } finally {
+            holders.lock.unlock();
+        }
     }
 
     /** Notes that a holder changed a restorable property, so that checkin restores it. */
@@ -336,7 +365,7 @@ final class Entry implements PoolEntry {
             }
         }
 
-        /** Guards what holders change concurrently: changed properties, a joiner's reconnect. */
+        /** Guards what holders change concurrently: open statements, changed properties, a joiner's reconnect. */
         final ReentrantLock lock = new ReentrantLock();
         private volatile int state = IDLE;
         // The thread that made the state BUSY, so that its own listeners are refused rather than wait for themselves.

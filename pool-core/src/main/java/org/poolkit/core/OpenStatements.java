@@ -9,20 +9,17 @@ import java.util.Arrays;
  * can close them at checkin. It holds the driver's statements, not the holder's {@link StatementHandle}s: a handle
  * the holder dropped without closing must stay collectable, so that the pool notices the leak.
  *
- * <p>An array-backed list compared by identity. Adding allocates nothing unless the array must grow (it doubles).
- * Removal scans from the tail because holders usually close statements in the reverse order of creation.
+ * <p>An array-backed list compared by identity. Adding allocates nothing unless the array must grow (it doubles from
+ * eight). Removal scans from the tail because holders usually close statements in the reverse order of creation.
  *
  * <p>Not thread-safe: confined to the thread holding the connection.
  */
 final class OpenStatements {
 
-    private Statement[] statements;
-    private int size;
+    private static final int INITIAL_CAPACITY = 8;
 
-    /** @param capacity the room before the first growth */
-    OpenStatements(int capacity) {
-        statements = new Statement[capacity];
-    }
+    private Statement[] statements = new Statement[INITIAL_CAPACITY];
+    private int size;
 
     void add(Statement statement) {
         if (size == statements.length) {
@@ -51,10 +48,8 @@ final class OpenStatements {
 
     /** Forgets every statement without closing it: they left the pool with a detached connection. */
     void clear() {
-        if (size != 0) {
-            Arrays.fill(statements, 0, size, null);
-            size = 0;
-        }
+        Arrays.fill(statements, 0, size, null);
+        size = 0;
     }
 
     /**

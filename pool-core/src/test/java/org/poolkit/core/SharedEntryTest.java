@@ -92,8 +92,9 @@ class SharedEntryTest {
     }
 
     /**
-     * Eight threads hold the entry at once and each opens statements, closing half: nothing is closed under a holder,
-     * each holder's close closes the statements it left open, and the last checkin rolls back once.
+     * Eight threads hold the entry at once and each opens statements, closing half: the bookkeeping they share is not
+     * corrupted, nothing is closed under a holder, and the last checkin closes every statement left open and rolls
+     * back once.
      */
     @Test
     void concurrentHoldersShareTheBookkeepingAndTheLastCheckinResets() throws Exception {
@@ -133,7 +134,7 @@ class SharedEntryTest {
         } finally {
             executor.shutdownNow();
         }
-        assertEquals(0, shared.openStatements(), "the holders closed the 200 they left open");
+        assertEquals(0, shared.openStatements(), "the last checkin closed the 200 left open");
         assertEquals(rollbacksBefore + 1, shared.rollbacks(), "one reset, by the last holder");
         assertEquals(1, driver.open());
         assertFalse(shared.entry().isCheckedOut());

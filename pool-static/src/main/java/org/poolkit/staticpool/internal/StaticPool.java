@@ -17,10 +17,10 @@ import org.poolkit.api.spi.PoolStrategy;
  * outlive every {@code close()}.
  *
  * <p>Reset on return, with several holders at once: SQLAlchemy rolls back on every proxy's return, even while another
- * caller is in the middle of a transaction on the same connection. Here each holder's {@code close()} closes the
- * statements it left open, and only the <em>last</em> holder's {@code close()} resets the connection (rollback or
- * commit per {@code reset.on.return}, changed properties restored) and fires {@code checkin}; a holder that closes
- * while others still hold the connection leaves their transaction alone. Used by one caller at a time, it behaves exactly as SQLAlchemy's. Likewise
+ * caller is in the middle of a transaction on the same connection. Here only the <em>last</em> holder's
+ * {@code close()} resets the connection (rollback or commit per {@code reset.on.return}, statements left open
+ * closed, changed properties restored) and fires {@code checkin}; a holder that closes while others still hold the
+ * connection leaves their transaction alone. Used by one caller at a time, it behaves exactly as SQLAlchemy's. Likewise
  * {@code checkout} listeners, pre-ping and recycle run when a checkout finds nobody holding the connection, not when
  * it joins holders already there.
  *
@@ -31,8 +31,8 @@ import org.poolkit.api.spi.PoolStrategy;
  * <p>What it does not support, and why: {@code pool.size}, {@code max.overflow}, {@code timeout} and
  * {@code use.lifo} (there is one connection and nobody waits for it). There is no isolation between holders: they
  * share one transaction, and a JDBC driver serialises or interleaves their calls as it does for any connection used
- * from several threads. Handles garbage collected without {@code close()} are counted out once no holder is left
- * that still has its handle: the connection is then reset and checked in as a leaked one.
+ * from several threads. A handle that is garbage collected without {@code close()} counts its holder out, like a
+ * {@code close()}; when it was the last holder the connection is reset and checked in as a leaked one.
  * {@code detach()} works only for a sole holder. Not for a server database shared by a busy application: use
  * {@code queue}.
  *
