@@ -144,8 +144,15 @@ final class Engine implements Pool {
             driver = reconnect(entry);
             fresh = true;
         }
-        ConnectionHandle handle = new ConnectionHandle(this, entry, driver);
-        entry.beginCheckout(leaks.track(entry));
+        ConnectionHandle handle;
+        try {
+            handle = new ConnectionHandle(this, entry, driver);
+            entry.beginCheckout(leaks.track(entry));
+        } catch (RuntimeException | Error e) {
+            // An OutOfMemoryError, say: the entry must not stay checked out (a shared one BUSY) with nobody to return it.
+            checkinFailed(entry);
+            throw e;
+        }
         if (prePing || !listeners.isEmpty()) {
             runCheckoutChecks(entry, handle, fresh);
         }
@@ -172,7 +179,7 @@ final class Engine implements Pool {
                     // Every holder dropped its handle unclosed; the collector has not told the leak detector yet.
                     leaks.takeBack(tracker);
                 } else if (holders.join(state)) {
-                    return join(entry, anchor);
+                    return join(entry, anchor, false);
                 }
             } else if (state == Entry.Holders.IDLE) {
                 if (readyAsIs(entry)) {
@@ -180,8 +187,7 @@ final class Engine implements Pool {
                         // The last holder's checkin left the holder state reset for this one.
                         Object anchor = entry.lendAnchor();
                         entry.fresh = false;
-                        entry.startCheckout(leaks.track(entry));
-                        return join(entry, anchor);
+                        return join(entry, anchor, true);
                     }
                 } else if (holders.claim()) {
                     ConnectionHandle handle = handOut(entry);
@@ -204,19 +210,23 @@ final class Engine implements Pool {
      * A checkout joins the holders of a shared entry, or is the first without readying it; it is counted already, and
      * leaves again if it fails.
      */
-    private ConnectionHandle join(Entry entry, Object anchor) throws SQLException {
-        Connection driver = entry.connection();
-        if (driver == null) {
-            try {
-                driver = reconnectUnderHolders(entry);
-            } catch (SQLException | RuntimeException | Error e) {
-                checkin(entry, anchor);
-                throw e;
+    private ConnectionHandle join(Entry entry, Object anchor, boolean first) throws SQLException {
+        try {
+            if (first) {
+                entry.startCheckout(leaks.track(entry));
             }
+            Connection driver = entry.connection();
+            if (driver == null) {
+                driver = reconnectUnderHolders(entry);
+            }
+            ConnectionHandle handle = new ConnectionHandle(this, entry, driver);
+            handle.joined(anchor);
+            return handle;
+        } catch (SQLException | RuntimeException | Error e) {
+            // Counted without a handle, it would keep the entry from ever being reset or given back.
+            checkin(entry, anchor);
+            throw e;
         }
-        ConnectionHandle handle = new ConnectionHandle(this, entry, driver);
-        handle.joined(anchor);
-        return handle;
     }
 
     /** A holder invalidated the shared connection: the first joiner to get here connects anew, under the others. */

@@ -413,14 +413,19 @@ final class Entry implements PoolEntry {
 
         /** A sole holder takes the entry to detach its connection; false while others hold it too. */
         boolean takeSole() {
-            while (!becomeBusy(1)) {
-                if (state != BUSY || busyOn == Thread.currentThread()) {
+            while (true) {
+                int seen = state;
+                if (seen == 1) {
+                    if (becomeBusy(1)) {
+                        return true;
+                    }
+                } else if (seen == BUSY && busyOn != Thread.currentThread()) {
+                    // A late leak tracker's take-back looking whether it is still current.
+                    awaitNotBusy();
+                } else {
                     return false;
                 }
-                // A late leak tracker's take-back looking whether it is still current.
-                awaitNotBusy();
             }
-            return true;
         }
 
         /**
