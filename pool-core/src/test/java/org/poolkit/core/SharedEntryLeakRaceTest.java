@@ -15,13 +15,8 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.poolkit.api.PoolEntry;
 import org.poolkit.api.PoolEvents;
-import org.poolkit.api.PoolStatus;
 import org.poolkit.api.ProxiedConnection;
 import org.poolkit.api.ResetState;
-import org.poolkit.api.spi.PoolContext;
-import org.poolkit.api.spi.PoolStrategy;
-import org.poolkit.api.spi.PoolStrategyProvider;
-import org.poolkit.testkit.FakeClock;
 import org.poolkit.testkit.GarbageCollection;
 import org.poolkit.testkit.StubConnection;
 import org.poolkit.testkit.StubDriver;
@@ -35,51 +30,8 @@ class SharedEntryLeakRaceTest {
 
     private final StubDriver driver = new StubDriver();
 
-    /** One shared entry for every checkout. */
-    private static final class OneSharedEntry implements PoolStrategy {
-
-        private final PoolContext context;
-        private volatile PoolEntry entry;
-
-        OneSharedEntry(PoolContext context) {
-            this.context = context;
-        }
-
-        @Override
-        public PoolEntry checkout() throws SQLException {
-            if (entry == null) {
-                entry = context.newSharedEntry();
-            }
-            return entry;
-        }
-
-        @Override
-        public void checkin(PoolEntry returned) {
-        }
-
-        @Override
-        public void dispose() {
-        }
-
-        @Override
-        public PoolStatus status() {
-            return new PoolStatus(context.poolName(), "shared", 1, 0, 0, 0, 0, context.openConnections(), "shared");
-        }
-    }
-
     private Engine pool() {
-        PoolStrategyProvider provider = new PoolStrategyProvider() {
-            @Override
-            public String name() {
-                return "shared";
-            }
-
-            @Override
-            public PoolStrategy create(PoolContext context) {
-                return new OneSharedEntry(context);
-            }
-        };
-        return (Engine) Pools.create(provider, driver, settings(), new FakeClock());
+        return OneSharedEntry.pool(driver, settings());
     }
 
     /**

@@ -24,13 +24,9 @@ import org.junit.jupiter.api.Test;
 import org.poolkit.api.Pool;
 import org.poolkit.api.PoolEntry;
 import org.poolkit.api.PoolSettings;
-import org.poolkit.api.PoolStatus;
 import org.poolkit.api.ProxiedConnection;
 import org.poolkit.api.spi.PoolContext;
-import org.poolkit.api.spi.PoolStrategy;
-import org.poolkit.api.spi.PoolStrategyProvider;
 import org.poolkit.testkit.EventLog;
-import org.poolkit.testkit.FakeClock;
 import org.poolkit.testkit.GarbageCollection;
 import org.poolkit.testkit.StubConnection;
 import org.poolkit.testkit.StubDriver;
@@ -44,51 +40,8 @@ class SharedEntryTest {
 
     private final StubDriver driver = new StubDriver();
 
-    /** One shared entry, made at the first checkout; holds no lock because the tests connect once, first. */
-    private static final class OneSharedEntry implements PoolStrategy {
-
-        private final PoolContext context;
-        private volatile PoolEntry entry;
-
-        OneSharedEntry(PoolContext context) {
-            this.context = context;
-        }
-
-        @Override
-        public PoolEntry checkout() throws SQLException {
-            if (entry == null) {
-                entry = context.newSharedEntry();
-            }
-            return entry;
-        }
-
-        @Override
-        public void checkin(PoolEntry returned) {
-        }
-
-        @Override
-        public void dispose() {
-        }
-
-        @Override
-        public PoolStatus status() {
-            return new PoolStatus(context.poolName(), "shared", 1, 0, 0, 0, 0, context.openConnections(), "shared");
-        }
-    }
-
     private Pool pool(PoolSettings settings) {
-        PoolStrategyProvider provider = new PoolStrategyProvider() {
-            @Override
-            public String name() {
-                return "shared";
-            }
-
-            @Override
-            public PoolStrategy create(PoolContext context) {
-                return new OneSharedEntry(context);
-            }
-        };
-        return Pools.create(provider, driver, settings, new FakeClock());
+        return OneSharedEntry.pool(driver, settings);
     }
 
     /**
