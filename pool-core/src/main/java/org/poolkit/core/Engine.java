@@ -147,7 +147,7 @@ final class Engine implements Pool {
         ConnectionHandle handle;
         try {
             handle = new ConnectionHandle(this, entry, driver);
-            entry.beginCheckout(leaks.track(entry));
+            entry.startCheckout(leaks.track(entry));
         } catch (RuntimeException | Error e) {
             // An OutOfMemoryError, say: the entry must not stay checked out (a shared one BUSY) with nobody to return it.
             checkinFailed(entry);
@@ -184,10 +184,7 @@ final class Engine implements Pool {
             } else if (state == Entry.Holders.IDLE) {
                 if (readyAsIs(entry)) {
                     if (holders.join(state)) {
-                        // The last holder's checkin left the holder state reset for this one.
-                        Object anchor = entry.lendAnchor();
-                        entry.fresh = false;
-                        return join(entry, anchor, true);
+                        return join(entry, entry.lendAnchor(), true);
                     }
                 } else if (holders.claim()) {
                     ConnectionHandle handle = handOut(entry);
@@ -196,12 +193,10 @@ final class Engine implements Pool {
                 }
             } else if (state == Entry.Holders.DISCARDED) {
                 return null;
-            } else if (holders.isBusyHere()) {
+            } else if (!holders.waitedForAnotherThread(state)) {
                 // A listener of this entry's checkout or checkin, on the thread doing it: it would wait for itself.
                 throw new SQLException("Pool '" + name() + "': a listener cannot check out the shared connection "
                         + "while its own checkout or checkin is under way", "55000");
-            } else {
-                holders.awaitNotBusy();
             }
         }
     }
@@ -213,6 +208,7 @@ final class Engine implements Pool {
     private ConnectionHandle join(Entry entry, Object anchor, boolean first) throws SQLException {
         try {
             if (first) {
+                entry.fresh = false;
                 entry.startCheckout(leaks.track(entry));
             }
             Connection driver = entry.connection();
@@ -449,11 +445,13 @@ final class Engine implements Pool {
         }
     }
 
+    /**
+     * The one place the holder state is forgotten, before the strategy can hand the entry on: statements left with a
+     * detached or invalidated connection are dropped unclosed, and a shared entry's next first holder may take it
+     * without readying it.
+     */
     private void giveBack(Entry entry) {
-        if (entry.holders != null) {
-            // For the next first holder, who may take the entry without readying it.
-            entry.resetHolderState();
-        }
+        entry.resetHolderState();
         entry.unclaim();
         strategy.checkin(entry);
     }
@@ -500,8 +498,6 @@ final class Engine implements Pool {
             Connection driver = entry.connection();
             if (driver != null) {
                 reset.returned(entry, driver, leaked ? LEAKED : RETURNED);
-            } else {
-                entry.statements.clear();
             }
             resetDone = true;
             endCheckout(entry);
@@ -582,8 +578,6 @@ final class Engine implements Pool {
             return false;
         }
         connector.forget();
-        // The statements left with the connection: the holder may still use them.
-        entry.statements.clear();
         try {
             endCheckout(entry);
             if (!listeners.isEmpty()) {

@@ -169,17 +169,12 @@ final class Entry implements PoolEntry {
         return (LeakDetector.Checkout) CHECKOUT.getAcquire(this);
     }
 
-    void beginCheckout(LeakDetector.Checkout started) {
-        resetHolderState();
-        startCheckout(started);
-    }
-
-    /** Begins a checkout whose holder state is reset already: a shared entry's last checkin resets it. */
+    /** Begins a checkout; its holder state was reset when the entry was connected or last given back. */
     void startCheckout(LeakDetector.Checkout started) {
         CHECKOUT.setRelease(this, started);
     }
 
-    /** Forgets what holders did: at a checkout, at a new connection, and at a shared entry's last checkin. */
+    /** Forgets what holders did: at a new connection, and as the entry goes back to the strategy. */
     void resetHolderState() {
         autoCommit = defaultAutoCommit;
         dirty = 0;
@@ -402,10 +397,7 @@ final class Entry implements PoolEntry {
                     if (becomeBusy(1)) {
                         return true;
                     }
-                } else if (seen == BUSY && busyOn != Thread.currentThread()) {
-                    // A late leak tracker's take-back looking whether it is still current, under live holders.
-                    awaitNotBusy();
-                } else {
+                } else if (!waitedForAnotherThread(seen)) {
                     throw new IllegalStateException("a holder left a shared entry that had none: " + seen);
                 }
             }
@@ -419,10 +411,7 @@ final class Entry implements PoolEntry {
                     if (becomeBusy(1)) {
                         return true;
                     }
-                } else if (seen == BUSY && busyOn != Thread.currentThread()) {
-                    // A late leak tracker's take-back looking whether it is still current.
-                    awaitNotBusy();
-                } else {
+                } else if (!waitedForAnotherThread(seen)) {
                     return false;
                 }
             }
@@ -442,12 +431,7 @@ final class Entry implements PoolEntry {
                     if (becomeBusy(seen)) {
                         return seen;
                     }
-                } else if (seen == BUSY) {
-                    if (busyOn == Thread.currentThread()) {
-                        return 0;
-                    }
-                    awaitNotBusy();
-                } else {
+                } else if (!waitedForAnotherThread(seen)) {
                     return 0;
                 }
             }
@@ -463,16 +447,26 @@ final class Entry implements PoolEntry {
             return STATE.compareAndSet(this, IDLE, DISCARDED);
         }
 
-        /** Whether this thread made the entry {@code BUSY}: one of its own listeners is calling back into the pool. */
-        boolean isBusyHere() {
-            return state == BUSY && busyOn == Thread.currentThread();
+        /**
+         * Waits out a {@code BUSY} state another thread made: under live holders, only a late leak tracker's look at
+         * the entry. The state the caller saw is not this thread's own work if it is {@code BUSY} and this returns
+         * true; a thread never waits for itself (one of its own listeners calling back into the pool).
+         *
+         * @return false when the state seen is not {@code BUSY}, or is this thread's own
+         */
+        boolean waitedForAnotherThread(int seen) {
+            if (seen != BUSY || busyOn == Thread.currentThread()) {
+                return false;
+            }
+            awaitNotBusy();
+            return true;
         }
 
         /**
          * Waits until the entry is not {@code BUSY}. Looks at the state less and less often: every look takes the
          * cache line from the busy thread, which must then fetch it back to finish.
          */
-        void awaitNotBusy() {
+        private void awaitNotBusy() {
             boolean interrupted = false;
             for (int round = 0; state == BUSY; round++) {
                 if (round < SPIN_ROUNDS) {

@@ -10,7 +10,6 @@ import static org.poolkit.core.TestPools.settings;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.Test;
 import org.poolkit.api.PoolEntry;
@@ -48,28 +47,8 @@ class SharedEntryLeakRaceTest {
         assertFalse(entry.isCheckedOut());
 
         ProxiedConnection outer = pool.checkout();
-        AtomicBoolean stop = new AtomicBoolean();
-        Thread collector = new Thread(() -> {
-            while (!stop.get()) {
-                pool.checkinLeakedShared(entry, late);
-            }
-        });
-        collector.setDaemon(true);
-        collector.start();
-        AtomicReference<Throwable> failed = new AtomicReference<>();
-        try {
-            for (int i = 0; i < 200_000 && failed.get() == null; i++) {
-                try {
-                    pool.checkout().close();
-                } catch (Throwable e) {
-                    failed.set(e);
-                }
-            }
-        } finally {
-            stop.set(true);
-            collector.join(10_000);
-        }
-        assertNull(failed.get(), () -> "a holder's close() failed: " + failed.get());
+        Throwable failed = whileALateTrackerLooks(pool, entry, late, 200_000, () -> pool.checkout().close());
+        assertNull(failed, () -> "a holder's close() failed: " + failed);
         outer.close();
         assertFalse(entry.isCheckedOut(), "every holder was counted out");
     }
@@ -82,6 +61,28 @@ class SharedEntryLeakRaceTest {
         LeakDetector.Tracker late = trackerOf(entry, true);
         pool.checkinLeakedShared(entry, late);
 
+        Throwable failed = whileALateTrackerLooks(pool, entry, late, 20_000, () -> {
+            try (ProxiedConnection sole = pool.checkout()) {
+                sole.detach();
+            }
+        });
+        assertNull(failed, () -> "a sole holder's detach failed: " + failed);
+    }
+
+    /** What a holder does, again and again, while a late tracker looks. */
+    @FunctionalInterface
+    private interface HolderAction {
+        void run() throws SQLException;
+    }
+
+    /**
+     * Runs the action up to {@code times} times while another thread keeps handing a late tracker of the entry to the
+     * take-back, as the leak detector's queue may at any moment.
+     *
+     * @return the first failure, or null
+     */
+    private static Throwable whileALateTrackerLooks(Engine pool, Entry entry, LeakDetector.Tracker late, int times,
+            HolderAction action) throws InterruptedException {
         AtomicBoolean stop = new AtomicBoolean();
         Thread collector = new Thread(() -> {
             while (!stop.get()) {
@@ -90,20 +91,19 @@ class SharedEntryLeakRaceTest {
         });
         collector.setDaemon(true);
         collector.start();
-        AtomicReference<Throwable> failed = new AtomicReference<>();
         try {
-            for (int i = 0; i < 20_000 && failed.get() == null; i++) {
-                try (ProxiedConnection sole = pool.checkout()) {
-                    sole.detach();
+            for (int i = 0; i < times; i++) {
+                try {
+                    action.run();
                 } catch (Throwable e) {
-                    failed.set(e);
+                    return e;
                 }
             }
+            return null;
         } finally {
             stop.set(true);
             collector.join(10_000);
         }
-        assertNull(failed.get(), () -> "a sole holder's detach failed: " + failed.get());
     }
 
     /**
