@@ -15,12 +15,25 @@ interface IdleEntries {
     /** The largest bounded {@code pool.size}: far beyond any database's connection limit. */
     int MAX_SIZE = 65_534;
 
-    /** @return the next entry to hand out, or {@code null} if there is none */
+    /**
+     * @return the next entry to hand out, or {@code null} if there is none; an offer still under way may be missed
+     */
     PoolEntry poll();
 
     /**
-     * Adds an entry, visibly to every thread before the method returns: a full fence, which the pool's check for
-     * waiters right after it relies on.
+     * As {@link #poll()}, but an offer that has claimed its place is waited for rather than missed. For a waiter,
+     * which looks after announcing itself: an offer either sees the waiter when it checks for one right after, or is
+     * found here.
+     *
+     * @return the next entry to hand out, or {@code null} if there is none and no offer has claimed a place
+     */
+    default PoolEntry pollAwaitingPuts() {
+        return poll();
+    }
+
+    /**
+     * Adds an entry. The offer claims its place with a full fence, which the pool's check for waiters right after it
+     * relies on; the entry itself may be published a moment later, which {@link #pollAwaitingPuts()} waits for.
      *
      * @param entry an entry coming back
      * @return false when the pool already keeps as many idle entries as it may; the caller discards the entry

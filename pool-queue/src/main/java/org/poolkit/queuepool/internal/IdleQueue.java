@@ -52,10 +52,45 @@ final class IdleQueue implements IdleEntries {
                 return null;
             }
             if (ready == 0 && ends.compareAndSet(HEAD, position, position + 1)) {
-                PoolEntry entry = cell.entry;
-                cell.entry = null;
-                Cell.SEQUENCE.setRelease(cell, position + mask + 1);
-                return entry;
+                return take(cell, position);
+            }
+        }
+    }
+
+    /** Empties a cell this take claimed and hands it to the put a lap ahead. */
+    private PoolEntry take(Cell cell, long position) {
+        PoolEntry entry = cell.entry;
+        cell.entry = null;
+        Cell.SEQUENCE.setRelease(cell, position + mask + 1);
+        return entry;
+    }
+
+    private static int pause(int spins) {
+        if (spins < 64) {
+            Thread.onSpinWait();
+        } else {
+            Thread.yield();
+        }
+        return spins + 1;
+    }
+
+    @Override
+    public PoolEntry pollAwaitingPuts() {
+        for (int spins = 0; ; ) {
+            long position = ends.get(HEAD);
+            Cell cell = cells[(int) position & mask];
+            long ready = cell.sequence - (position + 1);
+            if (ready == 0) {
+                if (ends.compareAndSet(HEAD, position, position + 1)) {
+                    return take(cell, position);
+                }
+            } else if (ready < 0) {
+                if (ends.get(TAIL) == position) {
+                    return null;
+                }
+                // A put claimed this cell and has not published its entry yet: a few instructions, unless it was
+                // descheduled, in which case give it the processor.
+                spins = pause(spins);
             }
         }
     }
@@ -72,20 +107,14 @@ final class IdleQueue implements IdleEntries {
             if (ready == 0) {
                 if (ends.compareAndSet(TAIL, position, position + 1)) {
                     cell.entry = entry;
-                    // A full (volatile) store, not a lazy one: the pool reads its waiter count right after an
-                    // offer, and that read must not pass this publication, or a waiter that polled in between could
-                    // miss the entry and sleep to its timeout.
-                    cell.sequence = position + 1;
+                    // A release store, not a full fence: the claim above already is one, and a waiter looks with
+                    // pollAwaitingPuts, which sees the claim and waits for this store.
+                    Cell.SEQUENCE.setRelease(cell, position + 1);
                     return true;
                 }
             } else if (ready < 0) {
-                // A taker a lap behind has claimed this cell and not emptied it yet: a few instructions, unless
-                // it was descheduled, in which case give it the processor.
-                if (++spins < 64) {
-                    Thread.onSpinWait();
-                } else {
-                    Thread.yield();
-                }
+                // A taker a lap behind has claimed this cell and not emptied it yet.
+                spins = pause(spins);
             }
         }
     }

@@ -229,7 +229,7 @@ final class QueuePool implements PoolStrategy {
 
     /** What the longest waiter takes when it looks: an idle entry, else a slot if the limits allow, else nothing. */
     private Object nextGrant() {
-        PoolEntry entry = idle.poll();
+        PoolEntry entry = idle.pollAwaitingPuts();
         if (entry != null) {
             return entry;
         }

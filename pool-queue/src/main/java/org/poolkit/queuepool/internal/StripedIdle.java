@@ -56,10 +56,21 @@ final class StripedIdle implements IdleEntries {
 
     @Override
     public PoolEntry poll() {
+        return poll(false);
+    }
+
+    @Override
+    public PoolEntry pollAwaitingPuts() {
+        return poll(true);
+    }
+
+    /** The caller's stripe first, then the others. */
+    private PoolEntry poll(boolean awaitingPuts) {
         int home = home();
-        PoolEntry entry = stripes[home].poll();
-        for (int i = 1; entry == null && i < stripes.length; i++) {
-            entry = stripes[(home + i) & mask].poll();
+        PoolEntry entry = null;
+        for (int i = 0; entry == null && i < stripes.length; i++) {
+            IdleEntries stripe = stripes[(home + i) & mask];
+            entry = awaitingPuts ? stripe.pollAwaitingPuts() : stripe.poll();
         }
         return entry;
     }
@@ -79,7 +90,7 @@ final class StripedIdle implements IdleEntries {
      */
     @Override
     public PoolEntry surplus() {
-        return opened.getAsInt() > capacity && size() > capacity ? poll() : null;
+        return opened.getAsInt() > capacity && size() > capacity ? pollAwaitingPuts() : null;
     }
 
     @Override

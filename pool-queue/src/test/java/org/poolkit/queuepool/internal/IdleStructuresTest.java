@@ -322,6 +322,27 @@ class IdleStructuresTest {
     }
 
     /**
+     * A waiter looks with {@code pollAwaitingPuts} after announcing itself, and the offer that did not see it, whose
+     * claim is the only fence it makes, publishes its entry a moment later: the waiter must wait for that entry, not
+     * report the pool empty and sleep to its timeout.
+     */
+    @Test
+    void queuePollAwaitingPutsWaitsForAnOfferThatClaimedItsCell() throws Exception {
+        IdleQueue idle = new IdleQueue(4);
+        Runnable publishLate = claimCellWithoutPublishing(idle, new Token(0));
+        assertNull(idle.poll(), "a plain poll misses the offer under way");
+        Worker<PoolEntry> waiter = Worker.start("waiter", idle::pollAwaitingPuts);
+        QueuePoolFixture.await(() -> waiter.isIn(IdleQueue.class, "pause") || waiter.isDone(),
+                "the waiter to wait for the offer");
+        assertFalse(waiter.isDone(), "pollAwaitingPuts returned while an offer was still under way");
+
+        publishLate.run();
+
+        assertEquals(0, ((Token) waiter.join()).id());
+        assertNull(idle.pollAwaitingPuts(), "empty, and no offer under way: nothing to wait for");
+    }
+
+    /**
      * Does the first half of an offer (claims the next cell) and returns the second half (publishes the entry), as a
      * thread descheduled between the two would. Reaches into the queue's fields: there is no other way to stop an
      * offer half-way.
