@@ -134,7 +134,9 @@ final class Engine implements Pool {
     /** Readies an entry that this checkout is the only one to hold, and hands out its handle. */
     private ConnectionHandle handOut(Entry entry) throws SQLException {
         boolean fresh = entry.fresh;
-        entry.fresh = false;
+        if (fresh) {
+            entry.fresh = false;
+        }
         Connection driver = entry.connection();
         String stale = driver == null || fresh ? null : staleness(entry);
         if (driver == null || stale != null) {
@@ -208,7 +210,9 @@ final class Engine implements Pool {
     private ConnectionHandle join(Entry entry, Object anchor, boolean first) throws SQLException {
         try {
             if (first) {
-                entry.fresh = false;
+                if (entry.fresh) {
+                    entry.fresh = false;
+                }
                 entry.startCheckout(leaks.track(entry));
             }
             Connection driver = entry.connection();

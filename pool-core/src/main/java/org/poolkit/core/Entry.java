@@ -36,13 +36,13 @@ final class Entry implements PoolEntry {
     static final int NETWORK_TIMEOUT = 1 << 5;
 
     private static final VarHandle CONNECTION;
-    private static final VarHandle CHECKOUT;
+    private static final VarHandle OUT;
 
     static {
         try {
             MethodHandles.Lookup lookup = MethodHandles.lookup();
             CONNECTION = lookup.findVarHandle(Entry.class, "connection", Connection.class);
-            CHECKOUT = lookup.findVarHandle(Entry.class, "checkout", LeakDetector.Checkout.class);
+            OUT = lookup.findVarHandle(Entry.class, "out", boolean.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -56,9 +56,14 @@ final class Entry implements PoolEntry {
 
     private volatile Connection connection;
     private volatile boolean softInvalidated;
-    // Written with release and read with acquire semantics: other threads (leak detection, isCheckedOut) see a
-    // consistent value without the full fence a volatile write costs on every checkout and checkin.
-    private LeakDetector.Checkout checkout;
+    // Checked out. Written with release and read with acquire semantics: other threads (leak detection,
+    // isCheckedOut) see a consistent value without the full fence a volatile write costs on every checkout and
+    // checkin. A boolean, not the checkout itself, so that a checkout stores no reference into this long-lived
+    // object: such a store runs the collector's write barrier (G1's with a fence, and a card-table write that
+    // threads share).
+    private boolean out;
+    // The checkout's leak report, with leak.detection.threshold set; written before `out` publishes it.
+    private LeakDetector.Checkout timed;
     long connectedAt;
     int generation;
     /** Connected during the current checkout, so pre-ping can skip it. */
@@ -165,20 +170,35 @@ final class Entry implements PoolEntry {
         return softInvalidated;
     }
 
+    /** @return the current checkout, or null when the entry is not checked out */
     LeakDetector.Checkout checkout() {
-        return (LeakDetector.Checkout) CHECKOUT.getAcquire(this);
+        if (!(boolean) OUT.getAcquire(this)) {
+            return null;
+        }
+        LeakDetector.Checkout current = timed;
+        return current == null ? LeakDetector.UNTIMED : current;
     }
 
     /** Begins a checkout; its holder state was reset when the entry was connected or last given back. */
     void startCheckout(LeakDetector.Checkout started) {
-        CHECKOUT.setRelease(this, started);
+        if (started != LeakDetector.UNTIMED) {
+            timed = started;
+        }
+        OUT.setRelease(this, true);
     }
 
     /** Forgets what holders did: at a new connection, and as the entry goes back to the strategy. */
     void resetHolderState() {
-        autoCommit = defaultAutoCommit;
-        dirty = 0;
-        statements.clear();
+        // Written only if changed: an entry's line that nobody writes stays in every core's cache.
+        if (autoCommit != defaultAutoCommit) {
+            autoCommit = defaultAutoCommit;
+        }
+        if (dirty != 0) {
+            dirty = 0;
+        }
+        if (statements.size() != 0) {
+            statements.clear();
+        }
     }
 
     /** Remembers a statement its holder has not closed yet. */
@@ -224,7 +244,10 @@ final class Entry implements PoolEntry {
     }
 
     void endCheckout() {
-        CHECKOUT.setRelease(this, null);
+        OUT.setRelease(this, false);
+        if (timed != null) {
+            timed = null;
+        }
     }
 
     void arm(Object newAnchor, LeakDetector.Tracker newTracker) {
@@ -363,9 +386,11 @@ final class Entry implements PoolEntry {
         /** Guards what holders change concurrently: open statements, changed properties, a joiner's reconnect. */
         final ReentrantLock lock = new ReentrantLock();
         private volatile int state = IDLE;
-        // The thread that made the state BUSY, so that its own listeners are refused rather than wait for themselves.
-        // Cleared before the state leaves BUSY: another thread never mistakes a stale value for itself.
-        private Thread busyOn;
+        // The id of the thread that made the state BUSY, so that its own listeners are refused rather than wait for
+        // themselves; 0 for none. Cleared before the state leaves BUSY: another thread never mistakes a stale value
+        // for itself. An id, not the Thread: a reference stored into this long-lived object on every last checkin
+        // would run the collector's write barrier.
+        private long busyOn;
 
         int state() {
             return state;
@@ -439,7 +464,7 @@ final class Entry implements PoolEntry {
 
         /** Ends {@code BUSY}: the entry now has {@code holders} holders, or none ({@link #IDLE}). */
         void publish(int holders) {
-            busyOn = null;
+            busyOn = 0;
             STATE.setRelease(this, holders);
         }
 
@@ -455,7 +480,7 @@ final class Entry implements PoolEntry {
          * @return false when the state seen is not {@code BUSY}, or is this thread's own
          */
         boolean waitedForAnotherThread(int seen) {
-            if (seen != BUSY || busyOn == Thread.currentThread()) {
+            if (seen != BUSY || busyOn == Thread.currentThread().getId()) {
                 return false;
             }
             awaitNotBusy();
@@ -489,7 +514,7 @@ final class Entry implements PoolEntry {
 
         private boolean becomeBusy(int from) {
             if (STATE.compareAndSet(this, from, BUSY)) {
-                busyOn = Thread.currentThread();
+                busyOn = Thread.currentThread().getId();
                 return true;
             }
             return false;

@@ -30,7 +30,7 @@ import java.util.concurrent.TimeUnit;
 final class LeakDetector {
 
     /** The state of a checkout without a threshold: nothing to remember, so one instance serves them all. */
-    private static final Checkout UNTIMED = new Checkout();
+    static final Checkout UNTIMED = new Checkout();
 
     private final Engine engine;
     private final ReferenceQueue<Object> collected = new ReferenceQueue<>();
