@@ -8,7 +8,7 @@ import org.poolkit.api.PoolEntry;
 
 /**
  * The entries waiting in a queue pool for their next checkout, in the order the pool hands them out.
- * Implementations are thread-safe and lock-free.
+ * Implementations are thread-safe and take no lock.
  */
 interface IdleEntries {
 

@@ -11,10 +11,12 @@ import org.poolkit.api.PoolEntry;
  * Idle entries first in, first out, at most {@code capacity} of them: Dmitry Vyukov's bounded queue, a ring whose
  * cells carry a sequence number that says whether the cell is ready for the next put or the next take.
  *
- * <p>A take never waits for a put in progress: it reports the queue empty, and the pool's slow path copes (it
- * opens a connection if the limits allow, or waits, and the put then serves it). A put waits only in the rare case
- * that the cell it needs is still being emptied by a taker a whole lap behind; the ring has twice the capacity's
- * cells to make that lap long. Thread-safe, lock-free for takes, no allocation.
+ * <p>A checkout's take ({@link #poll()}) never waits for a put in progress: it reports the queue empty, and the
+ * pool's slow path copes (it opens a connection if the limits allow, or waits, and the put then serves it). A
+ * waiter's take ({@link #pollAwaitingPuts()}) and {@link #drain} do wait for a put that has claimed its cell, which
+ * publishes within a few instructions of its claim. A put waits only in the rare case that the cell it needs is still
+ * being emptied by a taker a whole lap behind; the ring has twice the capacity's cells to make that lap long.
+ * Thread-safe, no lock, no allocation.
  *
  * <p>A cell is one small object holding its sequence and its entry, so that a take or a put touches one cache line
  * for its cell rather than one in an array of sequences and another in an array of entries: between threads, every

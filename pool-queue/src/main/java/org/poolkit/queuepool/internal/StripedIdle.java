@@ -17,7 +17,7 @@ import org.poolkit.api.PoolEntry;
  * several threads return are handed out in order per returning thread, and a thread's own come first. Each stripe
  * has room for the whole pool, so while no more entries exist than the capacity, an offer looks at its own stripe
  * only; beyond that (overflow connections coming back) it counts every stripe, before and after ({@link #surplus}).
- * Thread-safe, lock-free, no allocation.
+ * Thread-safe, no lock, no allocation.
  */
 final class StripedIdle implements IdleEntries {
 
@@ -59,9 +59,11 @@ final class StripedIdle implements IdleEntries {
         return poll(false);
     }
 
+    /** An entry ready in any stripe first: only then wait for a put under way in one. */
     @Override
     public PoolEntry pollAwaitingPuts() {
-        return poll(true);
+        PoolEntry entry = poll(false);
+        return entry != null ? entry : poll(true);
     }
 
     /** The caller's stripe first, then the others. */
