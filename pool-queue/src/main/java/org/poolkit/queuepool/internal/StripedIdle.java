@@ -1,5 +1,6 @@
 package org.poolkit.queuepool.internal;
 
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.function.IntFunction;
 import java.util.function.IntSupplier;
@@ -17,7 +18,8 @@ import org.poolkit.api.PoolEntry;
  * several threads return are handed out in order per returning thread, and a thread's own come first. Each stripe
  * has room for the whole pool, so while no more entries exist than the capacity, an offer looks at its own stripe
  * only; beyond that (overflow connections coming back) it counts every stripe, before and after ({@link #surplus}).
- * Thread-safe, no lock, no allocation.
+ * Thread-safe, no allocation; no lock but for giving back a surplus, which only overflow connections coming back
+ * can make.
  */
 final class StripedIdle implements IdleEntries {
 
@@ -29,6 +31,7 @@ final class StripedIdle implements IdleEntries {
     private final int mask;
     private final int capacity;
     private final IntSupplier opened;
+    private final ReentrantLock surplusTaking = new ReentrantLock();
 
     /**
      * @param stripes  how many, a power of two
@@ -88,11 +91,21 @@ final class StripedIdle implements IdleEntries {
 
     /**
      * Offers that race while more entries exist than the capacity may all find the last place; each looks again once
-     * its entry is in, and the last to look sees them all, so no more than the capacity stay idle.
+     * its entry is in, and the last to look sees them all, so no more than the capacity stay idle. Those that see a
+     * surplus take it out one at a time, each looking again first: two that saw the same surplus would otherwise both
+     * take one out, and leave fewer idle than the capacity.
      */
     @Override
     public PoolEntry surplus() {
-        return opened.getAsInt() > capacity && size() > capacity ? pollAwaitingPuts() : null;
+        if (opened.getAsInt() <= capacity || size() <= capacity) {
+            return null;
+        }
+        surplusTaking.lock();
+        try {
+            return size() > capacity ? pollAwaitingPuts() : null;
+        } finally {
+            surplusTaking.unlock();
+        }
     }
 
     @Override

@@ -246,6 +246,54 @@ class IdleStructuresTest {
         assertFalse(idle.offer(new Token(3)), "full, and more entries exist than the capacity");
     }
 
+    /**
+     * Three overflow connections come back at once to a pool of two, round after round, each return doing what
+     * {@code QueuePool.keepIdle} does: offer, close the entry if refused, else close what {@code surplus()} gives
+     * back, and give up its slot for each closed one. Exactly one is closed each round and two stay idle: two returns
+     * that both saw three idle must not both take one out.
+     */
+    @Test
+    void stripedIdleClosesExactlyWhatRacingReturnsPutBeyondItsCapacity() {
+        int capacity = 2;
+        int returns = 3;
+        int rounds = 10_000;
+        AtomicInteger opened = new AtomicInteger();
+        StripedIdle idle = new StripedIdle(4, capacity, IdleQueue::new, opened::get);
+        AtomicInteger closed = new AtomicInteger();
+        List<String> wrongRounds = new CopyOnWriteArrayList<>();
+        CyclicBarrier roundEnd = new CyclicBarrier(returns, () -> {
+            int kept = idle.size();
+            if (kept != capacity || closed.get() != returns - capacity) {
+                wrongRounds.add(kept + " idle, " + closed.get() + " closed");
+            }
+            idle.drain(entry -> { });
+            closed.set(0);
+            opened.set(returns);
+        });
+        opened.set(returns);
+        CyclicBarrier roundStart = new CyclicBarrier(returns);
+        List<Worker<Void>> workers = new ArrayList<>();
+        for (int w = 0; w < returns; w++) {
+            Token token = new Token(w);
+            workers.add(Worker.start("return-" + w, () -> {
+                for (int round = 0; round < rounds; round++) {
+                    roundStart.await();
+                    PoolEntry toClose = idle.offer(token) ? idle.surplus() : token;
+                    if (toClose != null) {
+                        closed.incrementAndGet();
+                        opened.decrementAndGet();
+                    }
+                    roundEnd.await();
+                }
+                return null;
+            }));
+        }
+        workers.forEach(Worker::join);
+
+        assertEquals(List.of(), wrongRounds.subList(0, Math.min(5, wrongRounds.size())),
+                wrongRounds.size() + " of " + rounds + " rounds ended wrong");
+    }
+
     /** Offers from a thread in another of the four stripes than the calling thread. */
     private static boolean offerFromAnotherStripe(StripedIdle idle, Token token) throws InterruptedException {
         AtomicBoolean offered = new AtomicBoolean();
