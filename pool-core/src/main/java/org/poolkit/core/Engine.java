@@ -133,10 +133,7 @@ final class Engine implements Pool {
 
     /** Readies an entry that this checkout is the only one to hold, and hands out its handle. */
     private ConnectionHandle handOut(Entry entry) throws SQLException {
-        boolean fresh = entry.fresh;
-        if (fresh) {
-            entry.fresh = false;
-        }
+        boolean fresh = entry.takeFresh();
         Connection driver = entry.connection();
         String stale = driver == null || fresh ? null : staleness(entry);
         if (driver == null || stale != null) {
@@ -210,9 +207,7 @@ final class Engine implements Pool {
     private ConnectionHandle join(Entry entry, Object anchor, boolean first) throws SQLException {
         try {
             if (first) {
-                if (entry.fresh) {
-                    entry.fresh = false;
-                }
+                entry.takeFresh();
                 entry.startCheckout(leaks.track(entry));
             }
             Connection driver = entry.connection();

@@ -196,9 +196,19 @@ final class Entry implements PoolEntry {
         if (dirty != 0) {
             dirty = 0;
         }
-        if (statements.size() != 0) {
-            statements.clear();
+        statements.clear();
+    }
+
+    /**
+     * @return whether the connection was made for the checkout now starting, so pre-ping can skip it; the next
+     *         checkout finds it no longer fresh (written only if it was, as at almost every checkout it is not)
+     */
+    boolean takeFresh() {
+        if (!fresh) {
+            return false;
         }
+        fresh = false;
+        return true;
     }
 
     /** Remembers a statement its holder has not closed yet. */
