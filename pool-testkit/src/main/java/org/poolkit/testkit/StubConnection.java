@@ -98,6 +98,7 @@ public final class StubConnection implements Connection {
     private volatile boolean isValidFalse;
     private volatile SQLException isValidFault;
     private volatile SQLException executeFault;
+    private volatile Runnable afterSetAutoCommit;
 
     StubConnection(StubDriver driver, int id, PoolEntry entry, boolean autoCommit) {
         this.driver = driver;
@@ -246,6 +247,17 @@ public final class StubConnection implements Connection {
         }
     }
 
+    /**
+     * Runs {@code hook} on the calling thread at the end of every {@link #setAutoCommit(boolean)} that succeeds, the
+     * mode already set, so that a test can hold a caller between the driver's change and whatever the caller does
+     * next, without sleeping.
+     *
+     * @param hook what to run, or {@code null} to clear
+     */
+    public void afterSetAutoCommit(Runnable hook) {
+        afterSetAutoCommit = hook;
+    }
+
     // ---- transactions
 
     @Override
@@ -253,15 +265,18 @@ public final class StubConnection implements Connection {
         setAutoCommitCalls.incrementAndGet();
         record("setAutoCommit");
         checkUsable();
-        if (autoCommit == this.autoCommit) {
-            return;
+        if (autoCommit != this.autoCommit) {
+            if (autoCommit && inTransaction) {
+                throwIfSet(commitFault);
+                implicitCommits.incrementAndGet();
+                inTransaction = false;
+            }
+            this.autoCommit = autoCommit;
         }
-        if (autoCommit && inTransaction) {
-            throwIfSet(commitFault);
-            implicitCommits.incrementAndGet();
-            inTransaction = false;
+        Runnable hook = afterSetAutoCommit;
+        if (hook != null) {
+            hook.run();
         }
-        this.autoCommit = autoCommit;
     }
 
     @Override
