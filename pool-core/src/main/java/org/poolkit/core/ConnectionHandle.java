@@ -295,14 +295,17 @@ final class ConnectionHandle implements ProxiedConnection {
     @Override
     public void setAutoCommit(boolean autoCommit) throws SQLException {
         try {
-            conn().setAutoCommit(autoCommit);
+            Connection driver = conn();
+            Entry held = entry;
+            // Only a detached handle has a connection and no entry: close() then needs the mode.
+            if (held == null) {
+                driver.setAutoCommit(autoCommit);
+                detachedAutoCommit = autoCommit;
+            } else {
+                held.setAutoCommit(driver, autoCommit);
+            }
         } catch (SQLException e) {
             throw checkException(e);
-        }
-        if (detached) {
-            detachedAutoCommit = autoCommit;
-        } else if (entry != null) {
-            entry.autoCommit = autoCommit;
         }
     }
 

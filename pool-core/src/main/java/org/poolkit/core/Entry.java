@@ -24,7 +24,7 @@ import org.poolkit.api.PoolEntry;
  * several threads. Its {@link Holders} count them in one atomic word, so that joining and leaving cost one
  * compare-and-set each; the first holder's checkout and the last holder's checkin make it {@code BUSY} while they
  * ready or reset the connection. The holders' lock guards only what holders change concurrently (open statements,
- * changed properties) and a joining checkout's reconnect.
+ * the auto-commit mode with the driver call that changes it, changed properties) and a joining checkout's reconnect.
  */
 final class Entry implements PoolEntry {
 
@@ -85,7 +85,7 @@ final class Entry implements PoolEntry {
     private String defaultSchema;
     private int defaultNetworkTimeout;
 
-    // The current checkout's state, confined to the holder.
+    // The current checkout's state, confined to the holder; a shared entry's holders change it under their lock.
     boolean autoCommit;
     int dirty;
     final OpenStatements statements = new OpenStatements();
@@ -301,6 +301,28 @@ final class Entry implements PoolEntry {
         return holders == null || holders.discard();
     }
 
+    /**
+     * Sets the driver connection's auto-commit mode for a holder and records it, for the last checkin to know whether
+     * a transaction may be open and whether the mode needs restoring. On a shared entry the call and the record are one
+     * step under the holders' lock: apart, two holders' steps could cross (A's call, B's call and record, A's record)
+     * and leave a record that is not the driver's mode, and the checkin would then hand the next holder an open
+     * transaction, or roll back in auto-commit mode and fail. An exclusive entry's one holder needs no lock.
+     */
+    void setAutoCommit(Connection driver, boolean on) throws SQLException {
+        if (holders == null) {
+            driver.setAutoCommit(on);
+            autoCommit = on;
+            return;
+        }
+        holders.lock.lock();
+        try {
+            driver.setAutoCommit(on);
+            autoCommit = on;
+        } finally {
+            holders.lock.unlock();
+        }
+    }
+
     /** Remembers a property's value before the holder first changes it on this driver connection. */
     void beforeChange(int property, Connection driver) throws SQLException {
         if ((known & property) != 0) {
@@ -393,7 +415,10 @@ final class Entry implements PoolEntry {
             }
         }
 
-        /** Guards what holders change concurrently: open statements, changed properties, a joiner's reconnect. */
+        /**
+         * Guards what holders change concurrently: open statements, the auto-commit mode and changed properties, a
+         * joiner's reconnect.
+         */
         final ReentrantLock lock = new ReentrantLock();
         private volatile int state = IDLE;
         // The id of the thread that made the state BUSY, so that its own listeners are refused rather than wait for
