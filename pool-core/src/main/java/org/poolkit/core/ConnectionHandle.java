@@ -268,26 +268,19 @@ final class ConnectionHandle implements ProxiedConnection {
         return statement;
     }
 
-    /** A change of a restorable property: the value it had before the first change is remembered for checkin. */
-    private void change(int property, DriverCall call) throws SQLException {
+    /** A change of a restorable property, which the entry records for checkin; a detached handle records nothing. */
+    private void change(int property, Entry.DriverChange call) throws SQLException {
         try {
             Connection driver = conn();
-            if (entry != null) {
-                entry.beforeChange(property, driver);
+            Entry held = entry;
+            if (held == null) {
+                call.run(driver);
+            } else {
+                held.change(property, driver, call);
             }
-            call.run(driver);
         } catch (SQLException e) {
             throw checkException(e);
         }
-        if (entry != null) {
-            entry.changed(property);
-        }
-    }
-
-    /** A call on the driver connection. */
-    @FunctionalInterface
-    private interface DriverCall {
-        void run(Connection driver) throws SQLException;
     }
 
     // ---- state the pool restores at checkin

@@ -24,7 +24,8 @@ import org.poolkit.api.PoolEntry;
  * several threads. Its {@link Holders} count them in one atomic word, so that joining and leaving cost one
  * compare-and-set each; the first holder's checkout and the last holder's checkin make it {@code BUSY} while they
  * ready or reset the connection. The holders' lock guards only what holders change concurrently (open statements,
- * the auto-commit mode with the driver call that changes it, changed properties) and a joining checkout's reconnect.
+ * the auto-commit mode and changed properties, each with the driver call that changes it) and a joining checkout's
+ * reconnect.
  */
 final class Entry implements PoolEntry {
 
@@ -239,20 +240,6 @@ final class Entry implements PoolEntry {
         }
     }
 
-    /** Notes that a holder changed a restorable property, so that checkin restores it. */
-    void changed(int property) {
-        if (holders == null) {
-            dirty |= property;
-            return;
-        }
-        holders.lock.lock();
-        try {
-            dirty |= property;
-        } finally {
-            holders.lock.unlock();
-        }
-    }
-
     void endCheckout() {
         OUT.setRelease(this, false);
         if (timed != null) {
@@ -301,12 +288,20 @@ final class Entry implements PoolEntry {
         return holders == null || holders.discard();
     }
 
+    /** A holder's call that changes the driver connection. */
+    @FunctionalInterface
+    interface DriverChange {
+        void run(Connection driver) throws SQLException;
+    }
+
     /**
      * Sets the driver connection's auto-commit mode for a holder and records it, for the last checkin to know whether
      * a transaction may be open and whether the mode needs restoring. On a shared entry the call and the record are one
      * step under the holders' lock: apart, two holders' steps could cross (A's call, B's call and record, A's record)
      * and leave a record that is not the driver's mode, and the checkin would then hand the next holder an open
-     * transaction, or roll back in auto-commit mode and fail. An exclusive entry's one holder needs no lock.
+     * transaction, or roll back in auto-commit mode and fail. The record is kept only for the entry's current
+     * connection: a holder still on one that another holder invalidated says nothing of its replacement, which a
+     * joining checkout connects under the same lock. An exclusive entry's one holder needs no lock.
      */
     void setAutoCommit(Connection driver, boolean on) throws SQLException {
         if (holders == null) {
@@ -317,29 +312,44 @@ final class Entry implements PoolEntry {
         holders.lock.lock();
         try {
             driver.setAutoCommit(on);
-            autoCommit = on;
+            if (connection == driver) {
+                autoCommit = on;
+            }
         } finally {
             holders.lock.unlock();
         }
     }
 
-    /** Remembers a property's value before the holder first changes it on this driver connection. */
-    void beforeChange(int property, Connection driver) throws SQLException {
-        if ((known & property) != 0) {
-            return;
-        }
+    /**
+     * Makes a holder's change of a restorable property on the driver connection and records it for checkin to
+     * restore, first remembering the value the property had before any holder changed it. On a shared entry the three
+     * are one step under the holders' lock, and only for the entry's current connection, as in
+     * {@link #setAutoCommit}: a holder still on a replaced connection must not take its value for the replacement's
+     * default, nor mark the replacement changed before its default was read.
+     */
+    void change(int property, Connection driver, DriverChange call) throws SQLException {
         if (holders == null) {
-            captureDefault(property, driver);
+            changeAndRecord(property, driver, call);
             return;
         }
         holders.lock.lock();
         try {
-            if ((known & property) == 0) {
-                captureDefault(property, driver);
+            if (connection == driver) {
+                changeAndRecord(property, driver, call);
+            } else {
+                call.run(driver);
             }
         } finally {
             holders.lock.unlock();
         }
+    }
+
+    private void changeAndRecord(int property, Connection driver, DriverChange call) throws SQLException {
+        if ((known & property) == 0) {
+            captureDefault(property, driver);
+        }
+        call.run(driver);
+        dirty |= property;
     }
 
     private void captureDefault(int property, Connection driver) throws SQLException {

@@ -2,12 +2,14 @@ package org.poolkit.core;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.poolkit.core.TestPools.execute;
 import static org.poolkit.core.TestPools.settings;
 import static org.poolkit.core.TestPools.stub;
 
+import java.sql.Connection;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -17,6 +19,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.poolkit.api.PoolEntry;
+import org.poolkit.api.PoolEvents;
 import org.poolkit.api.ProxiedConnection;
 import org.poolkit.testkit.StubConnection;
 import org.poolkit.testkit.StubDriver;
@@ -24,7 +28,8 @@ import org.poolkit.testkit.StubDriver;
 /**
  * Two holders of a shared entry set the auto-commit mode of the connection they share at once. The entry's record of
  * the mode is what the last checkin trusts to end a transaction and to restore the mode, so it must end up as the
- * driver's mode whichever way the holders' calls meet.
+ * driver's mode whichever way the holders' calls meet. The same goes for a holder still on a connection that another
+ * holder invalidated and a joining checkout already replaced.
  */
 class SharedAutoCommitRaceTest {
 
@@ -48,6 +53,50 @@ class SharedAutoCommitRaceTest {
     @Test
     void aHolderTurningAutoCommitOnDoesNotRecordItOverAnotherTurningItOff() throws Exception {
         race(true, false);
+    }
+
+    /**
+     * Holder X invalidates the connection and its invalidate listener holds the close back; a joining checkout
+     * connects anew meanwhile. Holder A, still on the old connection, changes it: neither the mode nor the isolation
+     * it sets there may count for the new connection, whose default isolation must not be read from the old one.
+     */
+    @Test
+    void aHolderOnAReplacedConnectionRecordsNothingForTheReplacement() throws Exception {
+        Engine pool = OneSharedEntry.pool(driver, settings());
+        CountDownLatch invalidating = new CountDownLatch(1);
+        CountDownLatch closeGoesOn = new CountDownLatch(1);
+        pool.addListener(new PoolEvents() {
+            @Override
+            public void invalidate(Connection connection, PoolEntry entry, Throwable reason) {
+                invalidating.countDown();
+                awaitBounded(closeGoesOn);
+            }
+        });
+        ProxiedConnection holderA = pool.checkout();
+        ProxiedConnection holderX = pool.checkout();
+        StubConnection replaced = stub(holderA);
+        holderA.setTransactionIsolation(Connection.TRANSACTION_SERIALIZABLE);
+        Future<?> x = threads.submit(() -> {
+            holderX.invalidate();
+            return null;
+        });
+        assertTrue(invalidating.await(BOUND_SECONDS, TimeUnit.SECONDS), "X never invalidated the connection");
+
+        StubConnection replacement;
+        try (ProxiedConnection joiner = pool.checkout()) {
+            replacement = stub(joiner);
+            assertNotSame(replaced, replacement);
+            holderA.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+            holderA.setAutoCommit(false);
+            assertEquals(replacement.getAutoCommit(), ((Entry) joiner.entry()).autoCommit,
+                    "the entry's record of the new connection's auto-commit mode");
+            closeGoesOn.countDown();
+            x.get(BOUND_SECONDS, TimeUnit.SECONDS);
+            holderA.close();
+        }
+        assertFalse(replacement.isPhysicallyClosed(), "the last checkin failed to reset the new connection");
+        assertEquals(Connection.TRANSACTION_READ_COMMITTED, replacement.getTransactionIsolation(),
+                "the new connection's isolation after the last checkin");
     }
 
     /**
