@@ -45,7 +45,6 @@ final class ConnectionHandle implements ProxiedConnection {
     private boolean invalidated;
     // Set by detach(): the handle then owns the driver connection and the little state its close() needs.
     private boolean detached;
-    private boolean detachedAutoCommit;
     private Map<String, Object> detachedInfo;
 
     ConnectionHandle(Engine engine, Entry entry, Connection delegate) {
@@ -95,7 +94,7 @@ final class ConnectionHandle implements ProxiedConnection {
             Connection driver = delegate;
             if (driver != null) {
                 delegate = null;
-                engine.closeDetached(driver, detachedAutoCommit);
+                engine.closeDetached(driver);
             }
             return;
         }
@@ -157,7 +156,6 @@ final class ConnectionHandle implements ProxiedConnection {
                     + "')", "55000");
         }
         Entry held = entry;
-        boolean autoCommit = held.autoCommit;
         Map<String, Object> info = new HashMap<>(held.info());
         // The entry goes back to the pool inside detach(), which gives it the anchor first; if nothing was detached
         // the handle still holds the entry, and takes the anchor back.
@@ -174,7 +172,7 @@ final class ConnectionHandle implements ProxiedConnection {
             // A detach listener's Error comes after the engine let the connection go and gave the entry back: the
             // handle owns the connection all the same, and its close() must not check that entry in a second time.
             if (held.connection() != driver) {
-                becomeDetached(autoCommit, info);
+                becomeDetached(info);
             } else {
                 anchor = held.lendAnchor();
             }
@@ -185,11 +183,10 @@ final class ConnectionHandle implements ProxiedConnection {
             throw new SQLException("Connection was invalidated; nothing to detach (pool '" + engine.name() + "')",
                     "08003");
         }
-        becomeDetached(autoCommit, info);
+        becomeDetached(info);
     }
 
-    private void becomeDetached(boolean autoCommit, Map<String, Object> info) {
-        detachedAutoCommit = autoCommit;
+    private void becomeDetached(Map<String, Object> info) {
         detachedInfo = info;
         detached = true;
         entry = null;
@@ -290,10 +287,8 @@ final class ConnectionHandle implements ProxiedConnection {
         try {
             Connection driver = conn();
             Entry held = entry;
-            // Only a detached handle has a connection and no entry: close() then needs the mode.
             if (held == null) {
                 driver.setAutoCommit(autoCommit);
-                detachedAutoCommit = autoCommit;
             } else {
                 held.setAutoCommit(driver, autoCommit);
             }

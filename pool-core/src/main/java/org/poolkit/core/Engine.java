@@ -588,8 +588,8 @@ final class Engine implements Pool {
         return true;
     }
 
-    void closeDetached(Connection driver, boolean autoCommit) {
-        reset.detached(driver, autoCommit, TERMINATED);
+    void closeDetached(Connection driver) {
+        reset.detached(driver, TERMINATED);
         if (!listeners.isEmpty()) {
             listeners.closeDetached(driver);
         }

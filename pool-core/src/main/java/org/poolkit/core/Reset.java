@@ -45,13 +45,17 @@ final class Reset {
         }
     }
 
-    /** Resets a detached connection about to be closed. It is closed next anyway, so a failure is only logged. */
-    void detached(Connection driver, boolean autoCommit, ResetState state) {
+    /**
+     * Resets a detached connection about to be closed. It is closed next anyway, so a failure is only logged. The
+     * driver, not a record, says whether a transaction may be open: the handle that detached a shared connection
+     * cannot know what other holders did to it before it became the sole one.
+     */
+    void detached(Connection driver, ResetState state) {
         try {
             if (!listeners.isEmpty()) {
                 listeners.reset(driver, null, state);
             }
-            if (!autoCommit) {
+            if (!driver.getAutoCommit()) {
                 endTransaction(driver);
             }
         } catch (SQLException | RuntimeException e) {

@@ -84,6 +84,24 @@ class DetachTest {
         assertEquals(0, driver.open());
     }
 
+    /**
+     * Whether a transaction may be open is the driver's to say at close: a mode recorded at detach would miss what the
+     * holder did to the connection itself, or what other holders of a shared one did before it became the only one.
+     */
+    @Test
+    void closingADetachedHandleRollsBackATransactionTheDriverConnectionWasPutInDirectly() throws SQLException {
+        ProxiedConnection connection = pool.checkout();
+        StubConnection driverConnection = stub(connection);
+        connection.detach();
+        connection.unwrap(StubConnection.class).setAutoCommit(false);
+        execute(connection);
+
+        connection.close();
+
+        assertEquals(1, driverConnection.rollbacks());
+        assertTrue(driverConnection.isPhysicallyClosed());
+    }
+
     @Test
     void closingADetachedHandleInAutoCommitModeDoesNotRollBack() throws SQLException {
         ProxiedConnection connection = pool.checkout();
