@@ -2,7 +2,6 @@ package org.poolkit.queuepool.internal;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.Consumer;
 
 import org.poolkit.api.PoolEntry;
@@ -22,17 +21,23 @@ import org.poolkit.api.PoolEntry;
  * for its cell rather than one in an array of sequences and another in an array of entries: between threads, every
  * line is a transfer.
  */
-final class IdleQueue implements IdleEntries {
+final class IdleQueue extends IdleQueueEnds implements IdleEntries {
 
     private final int capacity;
     private final int mask;
     private final Cell[] cells;
-    // The head (next take) and the tail (next put) in one array, 128 bytes apart and 128 bytes from either end: a
-    // take and a put on different threads then never invalidate each other's cache line, nor does their neighbour
-    // in the heap (two lines, as CPUs prefetch lines in adjacent pairs). Two AtomicLongs would sit side by side.
-    static final int HEAD = 16;
-    static final int TAIL = 32;
-    private final AtomicLongArray ends = new AtomicLongArray(48);
+    private static final VarHandle HEAD;
+    private static final VarHandle TAIL;
+
+    static {
+        try {
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            HEAD = lookup.findVarHandle(IdleQueueHead.class, "head", long.class);
+            TAIL = lookup.findVarHandle(IdleQueueTail.class, "tail", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     IdleQueue(int capacity) {
         this.capacity = capacity;
@@ -47,13 +52,13 @@ final class IdleQueue implements IdleEntries {
     @Override
     public PoolEntry poll() {
         while (true) {
-            long position = ends.get(HEAD);
+            long position = head;
             Cell cell = cells[(int) position & mask];
             long ready = cell.sequence - (position + 1);
             if (ready < 0) {
                 return null;
             }
-            if (ready == 0 && ends.compareAndSet(HEAD, position, position + 1)) {
+            if (ready == 0 && HEAD.compareAndSet(this, position, position + 1)) {
                 return take(cell, position);
             }
         }
@@ -79,15 +84,15 @@ final class IdleQueue implements IdleEntries {
     @Override
     public PoolEntry pollAwaitingPuts() {
         for (int spins = 0; ; ) {
-            long position = ends.get(HEAD);
+            long position = head;
             Cell cell = cells[(int) position & mask];
             long ready = cell.sequence - (position + 1);
             if (ready == 0) {
-                if (ends.compareAndSet(HEAD, position, position + 1)) {
+                if (HEAD.compareAndSet(this, position, position + 1)) {
                     return take(cell, position);
                 }
             } else if (ready < 0) {
-                if (ends.get(TAIL) == position) {
+                if (tail == position) {
                     return null;
                 }
                 // A put claimed this cell and has not published its entry yet: a few instructions, unless it was
@@ -100,14 +105,14 @@ final class IdleQueue implements IdleEntries {
     @Override
     public boolean offer(PoolEntry entry) {
         for (int spins = 0; ; ) {
-            long position = ends.get(TAIL);
-            if (position - ends.get(HEAD) >= capacity) {
+            long position = tail;
+            if (position - head >= capacity) {
                 return false;
             }
             Cell cell = cells[(int) position & mask];
             long ready = cell.sequence - position;
             if (ready == 0) {
-                if (ends.compareAndSet(TAIL, position, position + 1)) {
+                if (TAIL.compareAndSet(this, position, position + 1)) {
                     cell.entry = entry;
                     // A release store, not a full fence: the claim above already is one, and a waiter looks with
                     // pollAwaitingPuts, which sees the claim and waits for this store.
@@ -123,14 +128,14 @@ final class IdleQueue implements IdleEntries {
 
     @Override
     public int size() {
-        return (int) Math.max(0, ends.get(TAIL) - ends.get(HEAD));
+        return (int) Math.max(0, tail - head);
     }
 
     /** Unlike a run of polls, waits for offers already under way rather than mistaking them for an empty queue. */
     @Override
     public void drain(Consumer<PoolEntry> taker) {
-        long end = ends.get(TAIL);
-        while (ends.get(HEAD) < end) {
+        long end = tail;
+        while (head < end) {
             PoolEntry entry = poll();
             if (entry != null) {
                 taker.accept(entry);

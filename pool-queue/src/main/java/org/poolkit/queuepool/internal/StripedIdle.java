@@ -57,23 +57,26 @@ final class StripedIdle implements IdleEntries {
         return Math.min(MAX_STRIPES, Integer.highestOneBit(processors * 2 - 1) << 1);
     }
 
+    /** The caller's stripe first, then the others. */
     @Override
     public PoolEntry poll() {
-        return poll(false);
+        int home = home();
+        PoolEntry entry = stripes[home].poll();
+        return entry != null ? entry : poll(home, 1, false);
     }
 
     /** An entry ready in any stripe first: only then wait for a put under way in one. */
     @Override
     public PoolEntry pollAwaitingPuts() {
-        PoolEntry entry = poll(false);
-        return entry != null ? entry : poll(true);
+        int home = home();
+        PoolEntry entry = poll(home, 0, false);
+        return entry != null ? entry : poll(home, 0, true);
     }
 
-    /** The caller's stripe first, then the others. */
-    private PoolEntry poll(boolean awaitingPuts) {
-        int home = home();
+    /** The stripes from the {@code first}-th after the caller's on. */
+    private PoolEntry poll(int home, int first, boolean awaitingPuts) {
         PoolEntry entry = null;
-        for (int i = 0; entry == null && i < stripes.length; i++) {
+        for (int i = first; entry == null && i < stripes.length; i++) {
             IdleEntries stripe = stripes[(home + i) & mask];
             entry = awaitingPuts ? stripe.pollAwaitingPuts() : stripe.poll();
         }

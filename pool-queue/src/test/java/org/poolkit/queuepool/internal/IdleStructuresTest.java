@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.lang.invoke.MethodHandles;
 import java.lang.reflect.Field;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -17,7 +18,6 @@ import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.Supplier;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
@@ -397,9 +397,9 @@ class IdleStructuresTest {
      */
     private static Runnable claimCellWithoutPublishing(IdleQueue idle, Token entry)
             throws ReflectiveOperationException {
-        AtomicLongArray ends = field(idle, "ends");
         IdleQueue.Cell[] cells = field(idle, "cells");
-        long position = ends.getAndIncrement(IdleQueue.TAIL);
+        long position = (long) MethodHandles.lookup().findVarHandle(IdleQueueTail.class, "tail", long.class)
+                .getAndAdd(idle, 1L);
         IdleQueue.Cell cell = cells[(int) position & (cells.length - 1)];
         return () -> {
             cell.entry = entry;
