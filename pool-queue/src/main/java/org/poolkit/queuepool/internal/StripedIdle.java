@@ -49,12 +49,18 @@ final class StripedIdle implements IdleEntries {
         }
     }
 
-    /** @return how many stripes a pool of this size gets: twice the processors, a power of two, or 1 */
+    /**
+     * Four times the processors: the threads running at once land in stripes by their ids, and two that share one pass
+     * its ends between their cores at every take and put. With twice the processors, eight threads on two processors
+     * measured 10-20 % slower (connection cycle, pool.size 4 and 32); one and two threads were unchanged.
+     *
+     * @return how many stripes a pool of this size gets: four times the processors, a power of two, or 1
+     */
     static int stripesFor(int size, int processors) {
         if (processors < 2 || size > MAX_STRIPED_SIZE) {
             return 1;
         }
-        return Math.min(MAX_STRIPES, Integer.highestOneBit(processors * 2 - 1) << 1);
+        return Math.min(MAX_STRIPES, Integer.highestOneBit(processors * 4 - 1) << 1);
     }
 
     /** The caller's stripe first, then the others. */

@@ -45,10 +45,10 @@ class IdleStructuresTest {
     }
 
     @Test
-    void stripesAreTwiceTheProcessorsForSmallPoolsOnMachinesWithMoreThanOne() {
+    void stripesAreFourTimesTheProcessorsForSmallPoolsOnMachinesWithMoreThanOne() {
         assertEquals(1, StripedIdle.stripesFor(32, 1));
-        assertEquals(4, StripedIdle.stripesFor(32, 2));
-        assertEquals(8, StripedIdle.stripesFor(32, 3));
+        assertEquals(8, StripedIdle.stripesFor(32, 2));
+        assertEquals(16, StripedIdle.stripesFor(32, 3));
         assertEquals(16, StripedIdle.stripesFor(32, 64));
         assertEquals(1, StripedIdle.stripesFor(1025, 8));
     }
