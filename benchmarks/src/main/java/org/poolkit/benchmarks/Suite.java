@@ -90,6 +90,10 @@ public final class Suite {
             results.add(run("cycles-" + threads + "t", base().include(CycleBench.class.getName()).threads(threads)));
         }
         for (int threads : threadCounts) {
+            results.add(run("least-work-" + threads + "t",
+                    base().include(SharedWordBench.class.getName()).threads(threads)));
+        }
+        for (int threads : threadCounts) {
             results.add(run("derby-" + threads + "t", base().include(DerbyBench.class.getName()).threads(threads)));
         }
         for (int threads : smoke ? threadCounts : SWAP_THREADS) {

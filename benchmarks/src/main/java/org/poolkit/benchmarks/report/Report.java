@@ -153,6 +153,7 @@ public final class Report {
                 + "so it is how close a pool comes to not pooling at all.\n\n");
         md.append("![throughput chart](").append(chartLink).append(")\n\n");
         appendTargets(md);
+        appendLeastWork(md);
         for (String cycle : CYCLES) {
             appendCycle(md, cycle);
         }
@@ -186,6 +187,38 @@ public final class Report {
                             .append(" |\n");
                 }
             }
+        }
+        md.append('\n');
+    }
+
+    /**
+     * {@code SharedWordBench}: the least a {@code static} and a {@code threadlocal} cycle must do, beside the floor and
+     * the pools themselves (connection cycle, the larger size), so that a reader sees how much of the 2× the bare
+     * protocol leaves for everything else a pool does.
+     */
+    private void appendLeastWork(StringBuilder md) {
+        if (threads("floor").isEmpty()) {
+            return;
+        }
+        md.append("## The least work the static and threadlocal targets leave room for\n\n");
+        md.append("Not pools (`SharedWordBench`): `shared word` counts a holder in and out of one word every thread "
+                + "shares and hands out a handle, the least a checkout and checkin of `static`'s one connection must "
+                + "do; `thread word` finds the thread's own word, claims it atomically and lets it go, the least "
+                + "for `threadlocal`. Measured in their own run beside their own floor; `static` and `threadlocal` "
+                + "are the connection cycle above.\n\n");
+        md.append("| threads | shared word × floor | static × floor | thread word × floor | threadlocal × floor |\n"
+                + "|---|---|---|---|---|\n");
+        int size = sizes("connectionCycle").stream().findFirst().orElse(0);
+        for (int threads : threads("floor")) {
+            Optional<Result> floor = find("floor", "?", 0, threads);
+            Optional<Result> cycleFloor = find("connectionCycle", "unpooled", size, threads);
+            md.append("| ").append(threads)
+                    .append(" | ").append(versus(find("sharedWord", "?", 0, threads), floor, 0.5))
+                    .append(" | ").append(versus(find("connectionCycle", "static", size, threads), cycleFloor, 0.5))
+                    .append(" | ").append(versus(find("threadWord", "?", 0, threads), floor, 0.5))
+                    .append(" | ").append(versus(find("connectionCycle", "threadlocal", size, threads), cycleFloor,
+                            0.5))
+                    .append(" |\n");
         }
         md.append('\n');
     }
