@@ -50,6 +50,8 @@ public final class Report {
     private static final List<String> CYCLES = List.of("connectionCycle", "statementCycle");
     private static final String SWAPPING = "queue → null → static → threadlocal, swapped every "
             + SwapBench.SWAP_PERIOD_MS + " ms";
+    // The pool of a benchmark that takes none as a parameter: SharedWordBench's reference points.
+    private static final String NO_POOL = "?";
     private static final String NOT_SWAPPING = "queue, not swapped";
     /** JMH's keys of the latency percentiles the swap table shows: p50, p90, p99, p99.9, max. */
     private static final List<String> PERCENTILE_ORDER = List.of("50.0", "90.0", "99.0", "99.9", "100.0");
@@ -115,7 +117,8 @@ public final class Report {
         benchmark = benchmark.substring(benchmark.lastIndexOf('.') + 1);
         JsonObject params = entry.has("params") ? entry.getAsJsonObject("params") : new JsonObject();
         String pool = params.has("pool") ? params.get("pool").getAsString()
-                : params.has("swapping") ? (params.get("swapping").getAsBoolean() ? SWAPPING : NOT_SWAPPING) : "?";
+                : params.has("swapping") ? (params.get("swapping").getAsBoolean() ? SWAPPING : NOT_SWAPPING)
+                : NO_POOL;
         int size = params.has("maxPoolSize") ? Integer.parseInt(params.get("maxPoolSize").getAsString()) : 0;
         JsonObject metric = entry.getAsJsonObject("primaryMetric");
         Map<String, Double> percentiles = new LinkedHashMap<>();
@@ -210,12 +213,12 @@ public final class Report {
                 + "|---|---|---|---|---|\n");
         int size = sizes("connectionCycle").stream().findFirst().orElse(0);
         for (int threads : threads("floor")) {
-            Optional<Result> floor = find("floor", "?", 0, threads);
+            Optional<Result> floor = find("floor", NO_POOL, 0, threads);
             Optional<Result> cycleFloor = find("connectionCycle", "unpooled", size, threads);
             md.append("| ").append(threads)
-                    .append(" | ").append(versus(find("sharedWord", "?", 0, threads), floor, 0.5))
+                    .append(" | ").append(versus(find("sharedWord", NO_POOL, 0, threads), floor, 0.5))
                     .append(" | ").append(versus(find("connectionCycle", "static", size, threads), cycleFloor, 0.5))
-                    .append(" | ").append(versus(find("threadWord", "?", 0, threads), floor, 0.5))
+                    .append(" | ").append(versus(find("threadWord", NO_POOL, 0, threads), floor, 0.5))
                     .append(" | ").append(versus(find("connectionCycle", "threadlocal", size, threads), cycleFloor,
                             0.5))
                     .append(" |\n");
